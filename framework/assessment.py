@@ -1,0 +1,176 @@
+"""An assessment: the metadata of one IPCEI weighing and the answers to the framework's questions.
+
+The model here is the file format (YAML or JSON, see the README). Its answers are checked against the
+framework version the assessment names by :func:`answer_model`, a pydantic model built from that framework,
+so a revised framework with other questions or fields needs no code change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    create_model,
+    field_validator,
+)
+
+from framework.models import AnswerField, FieldType, Framework
+
+FORMAT = "ipcei-assessment/1"
+
+ShortText = Annotated[str, StringConstraints(max_length=300)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+class Status(StrEnum):
+    """Where an assessment is in its life; the workflow's transitions live in ``framework.workflow``."""
+
+    CONCEPT = "concept"
+    TER_REVIEW = "ter_review"
+    TERUGGESTUURD = "teruggestuurd"
+    VASTGESTELD = "vastgesteld"
+    GEARCHIVEERD = "gearchiveerd"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FrameworkRef(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,60}$")]
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.\-]{1,20}$")]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+class Meta(Strict):
+    """What the assessment is about, and whose it is."""
+
+    title: Annotated[str, StringConstraints(min_length=3, max_length=200)]
+    ipcei: Annotated[str, StringConstraints(min_length=2, max_length=200)]
+    ecosystem: Annotated[str, StringConstraints(max_length=40)]
+    phase: Annotated[str, StringConstraints(max_length=40)]
+    case_number: ShortText = ""
+    ministry: ShortText = ""
+    department: ShortText = ""
+    member_states: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default=[], max_length=40)
+    national_budget_eur: StrictInt | None = Field(default=None, ge=0, le=100_000_000_000)
+    author: Name
+    created: date
+    updated: date | None = None
+    language: Literal["nl", "en"] = "nl"
+    status: Status = Status.CONCEPT
+    illustrative: bool = False
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+    @field_validator("member_states")
+    @classmethod
+    def _no_repeats(cls, states: list[str]) -> list[str]:
+        if len(set(states)) != len(states):
+            raise ValueError("a member state is listed more than once")
+        return states
+
+
+class SourceRef(Strict):
+    """One source behind an answer."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    reference: Annotated[str, StringConstraints(max_length=500)] = ""
+    date: Annotated[str, StringConstraints(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = ""
+
+
+class Assessment(Strict):
+    """A whole assessment as it is stored, exchanged and archived."""
+
+    format: Literal["ipcei-assessment/1"] = FORMAT
+    framework: FrameworkRef
+    meta: Meta
+    answers: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")],
+        dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")], Any],
+    ] = {}
+
+    def value(self, question_id: str, field_id: str) -> Any:
+        return self.answers.get(question_id, {}).get(field_id)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON of the assessment: what a sign-off and a PDF refer to."""
+        return hashlib.sha256(canonical_json(self).encode("utf-8")).hexdigest()
+
+
+def canonical_json(assessment: Assessment) -> str:
+    data = assessment.model_dump(mode="json", exclude_defaults=False)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- answers checked against the framework ---------------------------------------------------------------
+
+
+def _field_annotation(answer_field: AnswerField) -> Any:
+    ids = tuple(o.id for o in answer_field.options)
+    match answer_field.type:
+        case FieldType.TEXT:
+            return Annotated[str, StringConstraints(max_length=answer_field.max_length)]
+        case FieldType.CHOICE | FieldType.SCALE:
+            return Literal[ids]  # type: ignore[valid-type]
+        case FieldType.MULTICHOICE:
+            return Annotated[list[Literal[ids]], Field(max_length=len(ids))]  # type: ignore[valid-type]
+        case FieldType.LIST:
+            item = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+            return Annotated[list[item], Field(max_length=answer_field.max_items)]
+        case FieldType.SOURCES:
+            return Annotated[list[SourceRef], Field(max_length=answer_field.max_items)]
+        case FieldType.AMOUNT:
+            return Annotated[StrictInt, Field(ge=0, le=1_000_000_000_000)]
+    raise AssertionError(answer_field.type)  # pragma: no cover
+
+
+@cache
+def answer_model(framework: Framework) -> type[BaseModel]:
+    """A pydantic model of the ``answers`` mapping of an assessment for this framework version."""
+    questions: dict[str, Any] = {}
+    for question in framework.questions():
+        fields = {f.id: (_field_annotation(f) | None, None) for f in question.fields}
+        model = create_model(
+            f"Answers_{question.id}",
+            __config__=ConfigDict(extra="forbid", strict=False),
+            **fields,  # type: ignore[call-overload]
+        )
+        questions[question.id] = (model | None, None)
+    return create_model(
+        "Answers",
+        __config__=ConfigDict(extra="forbid"),
+        **questions,  # type: ignore[call-overload]
+    )
+
+
+def meta_problems(framework: Framework, meta: Meta) -> list[tuple[tuple, str]]:
+    """Metadata values that must come from the framework's lists; (path, message) pairs."""
+    problems = []
+    lists = {"ecosystem": "ecosystems", "phase": "phases"}
+    for key, list_name in lists.items():
+        value = getattr(meta, key)
+        known = [e.id for e in getattr(framework, list_name)]
+        if value not in known:
+            problems.append((("meta", key), f"{value!r} is not one of: {', '.join(known)}"))
+    known_states = {e.id for e in framework.member_states}
+    for index, state in enumerate(meta.member_states):
+        if state not in known_states:
+            problems.append((("meta", "member_states", index), f"{state!r} is not a known member state code"))
+    return problems
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())

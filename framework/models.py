@@ -1,0 +1,355 @@
+"""The framework as data: parts, questions, answer fields, reference lists and rules.
+
+These models describe ``questions.yaml``. They are strict: an unknown key, a duplicate id, a rule that names
+a missing question or field, or a text without its translation is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+LANGUAGES = ("nl", "en")
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,59}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Text(Strict):
+    """A text in both languages; the Dutch one is the official wording where the annex gives it."""
+
+    nl: Annotated[str, Field(min_length=1, max_length=5000)]
+    en: Annotated[str, Field(min_length=1, max_length=5000)]
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Correction(Strict):
+    """An obvious slip in the annex, shown corrected; the original is kept here for the record."""
+
+    original: str
+    corrected: str
+    note: str
+
+
+class FieldType(StrEnum):
+    TEXT = "text"  # free text, the "beknopt antwoord"
+    CHOICE = "choice"  # one of the options
+    SCALE = "scale"  # one of ordered options (low to high)
+    MULTICHOICE = "multichoice"  # any of the options
+    LIST = "list"  # a list of short texts
+    SOURCES = "sources"  # a list of sources: title, optional reference/URL and date
+    AMOUNT = "amount"  # a whole number of euros
+
+
+class Option(Strict):
+    id: Identifier
+    label: Text
+    description: Text | None = None
+
+
+class AnswerField(Strict):
+    """One thing a question asks to record."""
+
+    id: Identifier
+    type: FieldType
+    label: Text
+    help: Text | None = None
+    required: StrictBool = False
+    recommended_length: StrictInt | None = Field(default=None, ge=50, le=20000)
+    max_length: StrictInt = Field(default=20000, ge=1, le=1_000_000)
+    options: tuple[Option, ...] = ()
+    max_items: StrictInt = Field(default=50, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _options_fit_type(self) -> AnswerField:
+        needs = self.type in (FieldType.CHOICE, FieldType.SCALE, FieldType.MULTICHOICE)
+        if needs and len(self.options) < 2:
+            raise ValueError(f"a {self.type.value} field needs at least two options")
+        if not needs and self.options:
+            raise ValueError(f"a {self.type.value} field takes no options")
+        _unique([o.id for o in self.options], "option id", ("options", "{}", "id"))
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Question(Strict):
+    id: Identifier
+    number: Annotated[str, Field(pattern=r"^[0-9A-Z]{1,3}$")]
+    title: Text
+    text: Text | None = None  # the question as asked, where the annex gives more than its title
+    guidance: Text | None = None
+    footnote: Text | None = None
+    corrections: tuple[Correction, ...] = ()
+    fields: tuple[AnswerField, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_fields(self) -> Question:
+        _unique([f.id for f in self.fields], "field id", ("fields", "{}", "id"))
+        return self
+
+    def field(self, field_id: str) -> AnswerField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+class Part(Strict):
+    id: Identifier
+    code: Annotated[str, Field(min_length=1, max_length=12)]
+    title: Text
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class Source(Strict):
+    reference: str
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    title: Text
+    section: Text
+
+
+class ListEntry(Strict):
+    """An entry of a reference list (ecosystems, phases, member states)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+    label: Text
+
+
+# --- rules -----------------------------------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+FieldRef = Annotated[str, Field(pattern=r"^(meta|[a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*$")]
+
+
+class Condition(Strict):
+    """A test on one field (``q2.severity`` or ``meta.member_states``), or a combination of tests.
+
+    Exactly one of ``all``/``any``/``not`` or ``field`` with one operator is given.
+    """
+
+    field: FieldRef | None = None
+    equals: str | StrictInt | StrictBool | None = None
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    not_in: tuple[str, ...] | None = None
+    contains: str | None = None  # for multichoice/list fields
+    empty: StrictBool | None = None
+    count_lt: StrictInt | None = None
+    count_gte: StrictInt | None = None
+    all: tuple[Condition, ...] | None = None
+    any: tuple[Condition, ...] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        combos = [x for x in (self.all, self.any, self.not_) if x is not None]
+        ops = [
+            x
+            for x in (
+                self.equals,
+                self.in_,
+                self.not_in,
+                self.contains,
+                self.empty,
+                self.count_lt,
+                self.count_gte,
+            )
+            if x is not None
+        ]
+        if self.field is None:
+            if len(combos) != 1 or ops:
+                raise ValueError("a condition is either a field test or one of all/any/not")
+        elif combos or len(ops) != 1:
+            raise ValueError("a field test names exactly one operator")
+        return self
+
+    def fields(self) -> list[str]:
+        refs = [self.field] if self.field else []
+        for child in (*(self.all or ()), *(self.any or ()), *([self.not_] if self.not_ else [])):
+            refs.extend(child.fields())
+        return refs
+
+
+class ConsistencyRule(Strict):
+    id: RuleId
+    severity: Severity
+    questions: tuple[Identifier, ...] = Field(min_length=1)
+    when: Condition
+    message: Text
+
+
+class SuggestionCase(Strict):
+    value: Identifier
+    when: Condition
+    reason: Text
+
+
+class SuggestionRule(Strict):
+    """Suggests a value for a concluding field from the answers; the first case that holds wins."""
+
+    id: RuleId
+    target: FieldRef
+    cases: tuple[SuggestionCase, ...] = Field(min_length=1)
+
+
+class CompletenessMessages(Strict):
+    missing: Text  # placeholders: {question}, {field}
+    too_short: Text  # placeholders: {question}, {field}, {length}, {minimum}
+    min_text_length: StrictInt = Field(default=40, ge=0)
+
+
+class Rules(Strict):
+    completeness: CompletenessMessages
+    consistency: tuple[ConsistencyRule, ...] = ()
+    suggestions: tuple[SuggestionRule, ...] = ()
+
+
+# --- the framework ---------------------------------------------------------------------------------------
+
+META_FIELDS = {
+    "member_states": "list",
+    "national_budget_eur": "amount",
+    "ecosystem": "choice",
+    "phase": "choice",
+}
+
+
+class Framework(Strict):
+    """A versioned weighing framework: ``questions.yaml`` or a later revision of it."""
+
+    format: Literal["ipcei-framework/1"]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,60}$")]
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z.\-]{1,20}$")]
+    title: Text
+    source: Source
+    introduction: Text
+    corrections_note: Text | None = None
+    ecosystems: tuple[ListEntry, ...] = Field(min_length=1)
+    phases: tuple[ListEntry, ...] = Field(min_length=1)
+    member_states: tuple[ListEntry, ...] = Field(min_length=1)
+    parts: tuple[Part, ...] = Field(min_length=1)
+    rules: Rules
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Framework:
+        _unique([p.id for p in self.parts], "part id", ("parts", "{}", "id"))
+        numbered = [(pi, qi, q) for pi, p in enumerate(self.parts) for qi, q in enumerate(p.questions)]
+        for attr in ("id", "number"):
+            seen: dict[str, bool] = {}
+            for pi, qi, q in numbered:
+                value = getattr(q, attr)
+                if value in seen:
+                    raise Located(
+                        ("parts", pi, "questions", qi, attr), f"duplicate question {attr} {value!r}"
+                    )
+                seen[value] = True
+        for name in ("ecosystems", "phases", "member_states"):
+            _unique([e.id for e in getattr(self, name)], f"{name} id", (name, "{}", "id"))
+        for ri, rule in enumerate(self.rules.consistency):
+            where = ("rules", "consistency", ri)
+            for qi, qid in enumerate(rule.questions):
+                if self.question(qid) is None:
+                    raise Located(
+                        (*where, "questions", qi), f"names the question {qid!r}, which does not exist"
+                    )
+            self._check_condition((*where, "when"), rule.when)
+        _unique([r.id for r in self.rules.consistency], "rule id", ("rules", "consistency", "{}", "id"))
+        _unique([r.id for r in self.rules.suggestions], "rule id", ("rules", "suggestions", "{}", "id"))
+        for ri, rule in enumerate(self.rules.suggestions):
+            where = ("rules", "suggestions", ri)
+            target = self._resolve((*where, "target"), rule.target)
+            for ci, case in enumerate(rule.cases):
+                if target is not None and target.options and target.option(case.value) is None:
+                    raise Located(
+                        (*where, "cases", ci, "value"), f"{case.value!r} is not an option of {rule.target}"
+                    )
+                self._check_condition((*where, "cases", ci, "when"), case.when)
+        return self
+
+    def _resolve(self, where: tuple, ref: str) -> AnswerField | None:
+        owner, field_id = ref.split(".", 1)
+        if owner == "meta":
+            if field_id not in META_FIELDS:
+                raise Located(where, f"names meta.{field_id}, which rules cannot test")
+            return None
+        question = self.question(owner)
+        if question is None:
+            raise Located(where, f"names the question {owner!r}, which does not exist")
+        answer_field = question.field(field_id)
+        if answer_field is None:
+            raise Located(where, f"names the field {ref!r}, which does not exist")
+        return answer_field
+
+    def _check_condition(self, where: tuple, condition: Condition) -> None:
+        if condition.field:
+            answer_field = self._resolve((*where, "field"), condition.field)
+            wanted = [condition.equals] if isinstance(condition.equals, str) else []
+            wanted += list(condition.in_ or ()) + list(condition.not_in or ())
+            wanted += [condition.contains] if condition.contains else []
+            if answer_field is not None and answer_field.options:
+                for value in wanted:
+                    if answer_field.option(value) is None:
+                        raise Located(where, f"tests {condition.field} for {value!r}, which is not an option")
+        for key in ("all", "any"):
+            for ci, child in enumerate(getattr(condition, key) or ()):
+                self._check_condition((*where, key, ci), child)
+        if condition.not_:
+            self._check_condition((*where, "not"), condition.not_)
+
+    # --- look-ups ---
+
+    def questions(self) -> list[Question]:
+        return [q for part in self.parts for q in part.questions]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions() if q.id == question_id), None)
+
+    def part_of(self, question_id: str) -> Part | None:
+        return next((p for p in self.parts if any(q.id == question_id for q in p.questions)), None)
+
+    def label(self, list_name: str, entry_id: str, lang: str = "nl") -> str:
+        entry = next((e for e in getattr(self, list_name) if e.id == entry_id), None)
+        return entry.label(lang) if entry else entry_id
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+class Located(ValueError):
+    """A validation failure deeper in the model than the validator that found it; ``path`` says where."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+
+
+def _unique(ids: list[Any], what: str, template: tuple = ()) -> None:
+    seen: set[Any] = set()
+    for index, item in enumerate(ids):
+        if item in seen:
+            path = tuple(index if part == "{}" else part for part in template)
+            raise (
+                Located(path, f"duplicate {what} {item!r}")
+                if path
+                else ValueError(f"duplicate {what} {item!r}")
+            )
+        seen.add(item)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,193 @@
+"""The framework's rules, evaluated on an assessment: completeness, consistency and suggested conclusions.
+
+The rules themselves are data in ``questions.yaml``; this module only knows how to read a condition. Every
+rule yields findings (or suggestions) instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from framework.assessment import Assessment, is_empty
+from framework.models import Condition, FieldType, Framework, Severity, Text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a reviewer should see: what is missing or does not add up."""
+
+    rule: str
+    severity: Severity
+    questions: tuple[str, ...]
+    message: Text
+    field: str | None = None
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        data = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "questions": list(self.questions),
+            "field": self.field,
+        }
+        if lang:
+            data["message"] = self.message(lang)
+        else:
+            data["message"] = {"nl": self.message.nl, "en": self.message.en}
+        return data
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A value the rules suggest for a concluding field, with the reasoning behind it."""
+
+    rule: str
+    question: str
+    field: str
+    value: str
+    reason: Text
+    questions: tuple[str, ...] = ()
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        reason: Any = self.reason(lang) if lang else {"nl": self.reason.nl, "en": self.reason.en}
+        return {
+            "rule": self.rule,
+            "question": self.question,
+            "field": self.field,
+            "value": self.value,
+            "reason": reason,
+            "based_on": list(self.questions),
+        }
+
+
+@dataclass
+class Check:
+    """All that the rules say of one assessment."""
+
+    completeness: list[Finding] = field(default_factory=list)
+    consistency: list[Finding] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.completeness, *self.consistency]
+
+    def for_question(self, question_id: str) -> list[Finding]:
+        return [f for f in self.findings if question_id in f.questions]
+
+    def suggestion(self, question_id: str, field_id: str) -> Suggestion | None:
+        return next((s for s in self.suggestions if (s.question, s.field) == (question_id, field_id)), None)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {
+            "complete": not self.completeness,
+            "completeness": [f.as_dict(lang) for f in self.completeness],
+            "consistency": [f.as_dict(lang) for f in self.consistency],
+            "suggestions": [s.as_dict(lang) for s in self.suggestions],
+        }
+
+
+def _value(assessment: Assessment, ref: str) -> Any:
+    owner, field_id = ref.split(".", 1)
+    if owner == "meta":
+        return getattr(assessment.meta, field_id)
+    return assessment.value(owner, field_id)
+
+
+def holds(condition: Condition, assessment: Assessment) -> bool:
+    """Whether a condition holds; a test on an unanswered field holds only for ``empty: true``."""
+    if condition.all is not None:
+        return all(holds(c, assessment) for c in condition.all)
+    if condition.any is not None:
+        return any(holds(c, assessment) for c in condition.any)
+    if condition.not_ is not None:
+        return not holds(condition.not_, assessment)
+    assert condition.field is not None
+    value = _value(assessment, condition.field)
+    if condition.empty is not None:
+        return is_empty(value) == condition.empty
+    if is_empty(value):
+        return False
+    if condition.equals is not None:
+        return value == condition.equals
+    if condition.in_ is not None:
+        return value in condition.in_
+    if condition.not_in is not None:
+        return value not in condition.not_in
+    if condition.contains is not None:
+        return isinstance(value, list) and condition.contains in value
+    size = len(value) if isinstance(value, list | str) else 1
+    if condition.count_lt is not None:
+        return size < condition.count_lt
+    if condition.count_gte is not None:
+        return size >= condition.count_gte
+    return False  # pragma: no cover - the model allows no other form
+
+
+def completeness(framework: Framework, assessment: Assessment) -> list[Finding]:
+    messages = framework.rules.completeness
+    findings = []
+    for question in framework.questions():
+        for answer_field in question.fields:
+            value = assessment.value(question.id, answer_field.id)
+            number = question.number
+            if answer_field.required and is_empty(value):
+                text = Text(
+                    nl=messages.missing.nl.format(question=number, field=answer_field.label.nl),
+                    en=messages.missing.en.format(question=number, field=answer_field.label.en),
+                )
+                findings.append(
+                    Finding(
+                        "required", Severity.WARNING, (question.id,), text, f"{question.id}.{answer_field.id}"
+                    )
+                )
+            elif (
+                answer_field.type == FieldType.TEXT
+                and answer_field.required
+                and isinstance(value, str)
+                and len(value.strip()) < messages.min_text_length
+            ):
+                params = {
+                    "question": number,
+                    "length": len(value.strip()),
+                    "minimum": messages.min_text_length,
+                }
+                text = Text(
+                    nl=messages.too_short.nl.format(field=answer_field.label.nl, **params),
+                    en=messages.too_short.en.format(field=answer_field.label.en, **params),
+                )
+                findings.append(
+                    Finding(
+                        "too-short", Severity.INFO, (question.id,), text, f"{question.id}.{answer_field.id}"
+                    )
+                )
+    return findings
+
+
+def consistency(framework: Framework, assessment: Assessment) -> list[Finding]:
+    return [
+        Finding(rule.id, rule.severity, rule.questions, rule.message)
+        for rule in framework.rules.consistency
+        if holds(rule.when, assessment)
+    ]
+
+
+def suggestions(framework: Framework, assessment: Assessment) -> list[Suggestion]:
+    found = []
+    for rule in framework.rules.suggestions:
+        question_id, field_id = rule.target.split(".", 1)
+        for case in rule.cases:
+            if holds(case.when, assessment):
+                based_on = tuple(dict.fromkeys(ref.split(".", 1)[0] for ref in case.when.fields()))
+                found.append(Suggestion(rule.id, question_id, field_id, case.value, case.reason, based_on))
+                break
+    return found
+
+
+def check(framework: Framework, assessment: Assessment) -> Check:
+    """Run every rule of the framework on the assessment."""
+    return Check(
+        completeness=completeness(framework, assessment),
+        consistency=consistency(framework, assessment),
+        suggestions=suggestions(framework, assessment),
+    )
