@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     create_model,
@@ -72,7 +73,7 @@ class Meta(Strict):
     updated: date | None = None
     language: Literal["nl", "en"] = "nl"
     status: Status = Status.CONCEPT
-    illustrative: bool = False
+    illustrative: StrictBool = False
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
 
     @field_validator("member_states")

@@ -19,12 +19,17 @@ DEFAULT_FRAMEWORK = ROOT / "questions.yaml"
 FRAMEWORKS_DIR = ROOT / "frameworks"
 
 
-def problems_from_validation(
-    exc: ValidationError, source: str, lines: LineMap, prefix: tuple = ()
-) -> list[Problem]:
+def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, prefix: tuple = ()) -> list[Problem]:
     """Turn pydantic's errors into problems with the line of each field in the file."""
     problems = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for error in errors:
+        # A list whose items failed is also «too short after validation»: that follows from the item's error
+        if error["type"] == "too_short" and any(
+            len(other["loc"]) > len(error["loc"]) and other["loc"][: len(error["loc"])] == error["loc"]
+            for other in errors
+        ):
+            continue
         loc = (*prefix, *error["loc"])
         # pydantic adds the name of a union member or a function validator to the location: drop those parts
         loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
@@ -110,8 +115,7 @@ def assessment_from_data(
     if framework is None or (framework.id, framework.version) != (ref.id, ref.version):
         raise FrameworkMismatchError.single(
             source,
-            f"the framework {ref.key} is not available"
-            + (f" (this check uses {framework.key})" if framework else ""),
+            f"the framework {ref.key} is not available" + (f" (this check uses {framework.key})" if framework else ""),
             line=line_of(lines, ("framework",)),
             field="framework",
         )

@@ -6,7 +6,9 @@ The loader is PyYAML's safe loader narrowed further:
 * YAML 1.2-like scalars: only ``true``/``false`` are booleans, only ``null``/``~`` is null, integers are
   plain decimals without a leading zero, dates stay strings. So ``no``, ``on``, ``010`` or ``2022-07`` are
   read as the text they are and a typed field refuses them, instead of a silent change of meaning;
-* a size limit, a nesting limit, UTF-8 only, no NUL bytes.
+* a size limit, a nesting limit, a limit on the number of values, UTF-8 only, no NUL bytes;
+* the document is built from the parser's events as they come (libyaml's C parser where available), so a
+  hostile file is refused at its first problem instead of after the whole of it has been read.
 
 Every value's line is kept in a map from its path (a tuple of keys and list indexes) to its 1-based line, so
 that a validation error can say where in the file it is.
@@ -20,18 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.nodes import ScalarNode
 from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
 
 from framework.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
+MAX_NODES = 50_000  # values (scalars, lists, mappings, keys); questions.yaml has about 4.000
 
 Path_ = tuple[str | int, ...]
 LineMap = dict[Path_, int]
@@ -63,38 +61,21 @@ _ALLOWED_TAGS = {
 }
 
 
-class _StrictComposer(Composer):
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (*name) are not allowed", event.start_mark
-            )
-        event = self.peek_event()
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (&name) are not allowed", event.start_mark
-            )
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+# The parser only: resolution of scalars and building of the data happen below, from its events.
+_EventLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_RESOLVER = _StrictResolver()
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NOTHING = object()
 
 
-class _StrictLoader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, _StrictResolver):
-    def __init__(self, stream):
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _StrictComposer.__init__(self)
-        SafeConstructor.__init__(self)
-        _StrictResolver.__init__(self)
+class _Refused(Exception):
+    """A problem found while building the document; becomes an InputError with the file's name."""
+
+    def __init__(self, message: str, line: int | None, field: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.field = message, line, field
 
 
 def _read_bytes(data: bytes, source: str) -> str:
@@ -109,85 +90,154 @@ def _read_bytes(data: bytes, source: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError.single(
-            source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line
-        ) from None
+        raise InputError.single(source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line) from None
     return text.removeprefix("\ufeff")
 
 
-def _scalar_value(node: ScalarNode, source: str) -> Any:
-    tag = node.tag
-    line = node.start_mark.line + 1
+def _scalar_value(tag: str, value: str, line: int) -> Any:
     if tag not in _ALLOWED_TAGS:
-        raise InputError.single(source, f"the tag {tag!r} is not allowed", line=line)
-    value = node.value
-    if tag == "tag:yaml.org,2002:str":
+        raise _Refused(f"the tag {tag!r} is not allowed", line)
+    if tag == _STR:
         return value
     if tag == "tag:yaml.org,2002:bool":
         if value not in ("true", "false"):
-            raise InputError.single(source, f"{value!r} is not a boolean (use true or false)", line=line)
+            raise _Refused(f"{value!r} is not a boolean (use true or false)", line)
         return value == "true"
     if tag == "tag:yaml.org,2002:null":
         return None
     if tag == "tag:yaml.org,2002:int":
         if not re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", value) or len(value) > 30:
-            raise InputError.single(source, f"{value!r} is not a plain decimal number", line=line)
+            raise _Refused(f"{value!r} is not a plain decimal number", line)
         return int(value)
     if tag == "tag:yaml.org,2002:float":
         try:
             return float(value)
         except ValueError:
-            raise InputError.single(source, f"{value!r} is not a number", line=line) from None
-    raise InputError.single(source, f"the tag {tag!r} is not allowed", line=line)  # pragma: no cover
+            raise _Refused(f"{value!r} is not a number", line) from None
+    raise _Refused(f"the tag {tag!r} is not allowed", line)  # pragma: no cover
 
 
-def _build(node: Node, path: Path_, lines: LineMap, source: str) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, ScalarNode):
-        return _scalar_value(node, source)
-    if node.tag not in _ALLOWED_TAGS:
-        raise InputError.single(source, f"the tag {node.tag!r} is not allowed", line=node.start_mark.line + 1)
-    if isinstance(node, SequenceNode):
-        return [_build(child, (*path, i), lines, source) for i, child in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError.single(source, "keys must be plain text (no merge keys)", line=line)
-            key = key_node.value
-            if key_node.tag != "tag:yaml.org,2002:str":
-                key = str(_scalar_value(key_node, source))
-            if key in result:
-                raise InputError.single(
-                    source, f"the key {key!r} appears twice", line=line, field=dotted((*path, key))
+def _scalar_tag(event: yaml.ScalarEvent) -> str:
+    if event.tag is None or event.tag == "!":
+        return _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+    return event.tag
+
+
+class _Frame:
+    """A list or mapping whose events are still coming in."""
+
+    __slots__ = ("key", "key_line", "path", "value")
+
+    def __init__(self, value: list | dict, path: Path_):
+        self.value, self.path = value, path
+        self.key: str | None = None
+        self.key_line = 0
+
+    @property
+    def expects_key(self) -> bool:
+        return isinstance(self.value, dict) and self.key is None
+
+    def take_key(self, event: Any, line: int) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _Refused("keys must be plain text (no merge keys)", line)
+        tag = _scalar_tag(event)
+        if tag != _STR:
+            _scalar_value(tag, event.value, line)  # refuses a tag that is not allowed; the key stays text
+        if event.value in self.value:
+            raise _Refused(f"the key {event.value!r} appears twice", line, dotted((*self.path, event.value)))
+        self.key, self.key_line = event.value, line
+
+    def child_path(self) -> Path_:
+        return (*self.path, self.key if isinstance(self.value, dict) else len(self.value))  # type: ignore[misc]
+
+    def add(self, value: Any, lines: LineMap) -> None:
+        if isinstance(self.value, dict):
+            self.value[self.key] = value
+            lines[(*self.path, self.key)] = self.key_line  # type: ignore[misc]
+            self.key = None
+        else:
+            self.value.append(value)
+
+
+def _collection(event: Any, line: int) -> list | dict:
+    wanted = _SEQ if isinstance(event, yaml.SequenceStartEvent) else _MAP
+    tag = wanted if event.tag in (None, "!") else event.tag
+    if tag != wanted:
+        raise _Refused(f"the tag {tag!r} is not allowed", line)
+    return [] if wanted == _SEQ else {}
+
+
+def _build(loader: Any, lines: LineMap) -> Any:
+    """Build one document from the parser's events, refusing at the first thing outside the safe subset."""
+    stack: list[_Frame] = []
+    root: Any = _NOTHING
+    documents = nodes = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(
+                    "not valid YAML: expected a single document in the stream but found another document",
+                    event.start_mark.line + 1,
                 )
-            result[key] = _build(value_node, (*path, key), lines, source)
-            lines[(*path, key)] = line
-        return result
-    raise InputError.single(source, "unexpected YAML node", line=node.start_mark.line + 1)  # pragma: no cover
+            continue
+        if not isinstance(event, yaml.events.NodeEvent | yaml.events.CollectionEndEvent):
+            continue  # the start and end of the stream, the end of the document
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.events.CollectionEndEvent):
+            value = stack.pop().value
+        else:
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused("not valid YAML: anchors and aliases (*name) are not allowed", line)
+            if event.anchor is not None:
+                raise _Refused("not valid YAML: anchors and aliases (&name) are not allowed", line)
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(f"not valid YAML: nesting deeper than {MAX_DEPTH} levels", line)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Refused(f"more than {MAX_NODES:,} values; the file is too large".replace(",", "."), line)
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.expects_key:
+                parent.take_key(event, line)
+                continue
+            path = parent.child_path() if parent else ()
+            lines[path] = line
+            if not isinstance(event, yaml.ScalarEvent):
+                stack.append(_Frame(_collection(event, line), path))
+                continue
+            value = _scalar_value(_scalar_tag(event), event.value, line)
+        if stack:
+            stack[-1].add(value, lines)
+        else:
+            root = value
+    if root is _NOTHING:
+        raise _Refused("the file is empty", None)
+    return root
 
 
 def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     """Parse one YAML document strictly; return the data and its line map."""
-    loader = _StrictLoader(text)
+    lines: LineMap = {}
     try:
-        node = loader.get_single_node()
+        loader = _EventLoader(text)
+        try:
+            data = _build(loader, lines)
+        finally:
+            loader.dispose()
+    except _Refused as exc:
+        raise InputError.single(source, exc.message, line=exc.line, field=exc.field) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "not valid YAML"
         raise InputError.single(source, f"not valid YAML: {message}", line=line) from None
+    except yaml.reader.ReaderError as exc:  # a control character
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        raise InputError.single(source, f"not valid YAML: {exc.reason}", line=line) from None
     except yaml.YAMLError as exc:
         raise InputError.single(source, f"not valid YAML: {exc}") from None
-    except RecursionError:
-        raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise InputError.single(source, "the file is empty")
-    lines: LineMap = {}
-    return _build(node, (), lines, source), lines
+    return data, lines
 
 
 def _reject_constant(name: str) -> Any:
@@ -212,16 +262,25 @@ def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     except json.JSONDecodeError as exc:
         raise InputError.single(source, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     except ValueError as exc:
-        raise InputError.single(source, f"not valid JSON: {exc}") from None
+        raise InputError.single(source, f"not valid JSON: {exc}", line=_yaml_line(text, source)) from None
     except RecursionError:
         raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     if _depth(data) > MAX_DEPTH:
-        raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels")
+        raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels", line=_yaml_line(text, source))
     try:
         _, lines = parse_yaml(text, source)
     except InputError:
         lines = {}
     return data, lines
+
+
+def _yaml_line(text: str, source: str) -> int | None:
+    """The line of a problem that JSON's reader finds without one (a duplicate key, deep nesting)."""
+    try:
+        parse_yaml(text, source)
+    except InputError as exc:
+        return exc.problems[0].line
+    return None
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -283,6 +342,15 @@ def line_of(lines: LineMap, path: Path_) -> int | None:
     return lines.get(())
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value that occurs twice in full both times: this module refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_yaml(data: Any) -> str:
     """Write data as YAML that this module reads back to the same value."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
