@@ -1,0 +1,1 @@
+"""Benchmarks: performance as ratios against a baseline timed in the same run."""

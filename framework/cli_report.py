@@ -1,0 +1,89 @@
+"""``ipcei render`` and ``ipcei extract``: the advice PDF from an assessment, and the assessment from the PDF.
+
+Registered through :data:`framework.cli.COMMAND_MODULES`. Exit 0 on success, 1 on invalid input (one line per
+problem), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from framework.assessment import Assessment
+from framework.errors import InputError, ReportError
+from framework.i18n import LANGUAGES, default_language
+from framework.loading import load_assessment
+from framework.models import Framework
+from framework.yamlio import dump_yaml
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def resolve_assessment(ref: str) -> tuple[Assessment, Framework]:
+    """The assessment that ``render`` is asked for.
+
+    Today ``ref`` is a YAML or JSON file. Hook for the store: when ``ref`` is not an existing file, a later
+    version looks it up as an assessment id in the store (``framework.store``) before giving up.
+    """
+    path = Path(ref)
+    if path.exists():
+        return load_assessment(path)
+    raise InputError.single(ref, "no such file")
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    if not args.output and not args.html:
+        print("ipcei render: give -o OUT.pdf and/or --html OUT.html", file=sys.stderr)
+        return EXIT_USAGE
+    from framework.report import ReportOptions, html_to_pdf, render_html
+
+    assessment, framework = resolve_assessment(args.file)
+    options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance)
+    html = render_html(assessment, framework, options=options)
+    if args.html:
+        _write(args.html, html.encode("utf-8"))
+        print(f"wrote {args.html}")
+    if args.output:
+        _write(args.output, html_to_pdf(html, assessment, lang=options.lang))
+        print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from framework.report import extract_assessment_file
+
+    assessment = extract_assessment_file(args.file)
+    content = assessment.model_dump(mode="json")
+    as_json = args.json or (args.output or "").lower().endswith(".json")
+    text = json.dumps(content, ensure_ascii=False, indent=2) + "\n" if as_json else dump_yaml(content)
+    if args.output:
+        _write(args.output, text.encode("utf-8"))
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="the advice as PDF/A-3b (and/or HTML), with the assessment embedded")
+    p.add_argument("file", metavar="FILE", help="assessment file (YAML or JSON)")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", help="write the PDF here")
+    p.add_argument("--html", metavar="OUT.html", help="also (or only) write the HTML here")
+    p.add_argument("--lang", choices=list(LANGUAGES), help="language of the fixed texts (default: IPCEI_LANG or nl)")
+    p.add_argument("--no-guidance", action="store_true", help="leave out the guidance text of each question")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("extract", help="the assessment embedded in an advice PDF, as YAML (or JSON)")
+    p.add_argument("file", metavar="ADVICE.pdf")
+    p.add_argument("-o", "--output", metavar="FILE.yaml", help="write here (JSON if it ends in .json); default stdout")
+    p.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    p.set_defaults(func=cmd_extract)

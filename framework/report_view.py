@@ -1,0 +1,291 @@
+"""What the advice report shows: the assessment and its framework turned into plain values for the templates.
+
+Everything a template needs is computed here (labels in the chosen language, Dutch-style dates and amounts,
+the open findings), so that the templates only lay it out. User text stays plain ``str``: the templates escape
+it, and :func:`paragraphs` turns it into ``<p>``/``<br>`` without ever trusting it as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Annotated, Any
+
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from framework.assessment import Assessment, SourceRef, Status, is_empty
+from framework.i18n import format_date, format_eur, t
+from framework.models import AnswerField, FieldType, Framework, Question
+from framework.rules import check
+
+FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
+SUMMARY_EXCERPT = 500  # characters of the advice shown on the summary page
+SUMMARY_COMPLETENESS = 5  # completeness findings listed on the summary page
+
+
+class SignOffEntry(BaseModel):
+    """One line of the sign-off sheet (parafenlijst): who did it, in which position, and when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    role: Annotated[str, StringConstraints(max_length=120)] = ""
+    date: Date | None = None
+
+
+class SignOffSheet(BaseModel):
+    """The sign-off block of the advice. Lines left ``None`` print as empty lines to fill in by hand."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    drafted_by: SignOffEntry | None = None
+    reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
+    approved_by: SignOffEntry | None = None
+
+
+def paragraphs(text: str) -> Markup:
+    """User text as HTML: a blank line starts a paragraph, a single newline is a line break; all else escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.strip("\n").split("\n"))) for b in blocks)
+
+
+def plain(text: str) -> str:
+    """Text for PDF metadata: one line, no control characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def format_partial_date(value: str, lang: str) -> str:
+    """A source date that may be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, Dutch style."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return format_date(value, lang)
+    return "-".join(reversed(parts))
+
+
+@dataclass
+class FieldView:
+    """One answer field as the report shows it."""
+
+    id: str
+    type: str
+    label: str
+    required: bool
+    empty: bool
+    text: str = ""  # text
+    value: str = ""  # choice, scale, amount
+    scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
+    items: list[str] = field(default_factory=list)  # multichoice, list
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class QuestionView:
+    id: str
+    number: str
+    heading: str
+    title: str
+    text: str
+    guidance: str
+    footnote: str
+    corrections: list[str]
+    fields: list[FieldView]
+
+    def _shown(self, types: tuple[str, ...]) -> list[FieldView]:
+        """Fields of these types that have an answer, or are required (then shown as not filled in)."""
+        return [f for f in self.fields if f.type in types and (not f.empty or f.required)]
+
+    @property
+    def verdicts(self) -> list[FieldView]:
+        return self._shown(("choice", "scale", "multichoice", "amount"))
+
+    @property
+    def blocks(self) -> list[FieldView]:
+        return self._shown(("text", "list"))
+
+    @property
+    def sources(self) -> list[FieldView]:
+        return [f for f in self.fields if f.type == "sources" and not f.empty]
+
+
+def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
+    view = FieldView(
+        answer_field.id, answer_field.type.value, answer_field.label(lang), answer_field.required, is_empty(value)
+    )
+    if view.empty:
+        return view
+
+    def label(option_id: str) -> str:
+        option = answer_field.option(option_id)
+        return option.label(lang) if option else str(option_id)
+
+    match answer_field.type:
+        case FieldType.TEXT:
+            view.text = str(value)
+        case FieldType.CHOICE:
+            view.value = label(value)
+        case FieldType.SCALE:
+            view.value = label(value)
+            view.scale = [(o.label(lang), o.id == value) for o in answer_field.options]
+        case FieldType.MULTICHOICE:
+            chosen = set(value)
+            view.items = [o.label(lang) for o in answer_field.options if o.id in chosen]
+        case FieldType.LIST:
+            view.items = [str(item) for item in value]
+        case FieldType.SOURCES:
+            for source in value:
+                ref = source if isinstance(source, SourceRef) else SourceRef.model_validate(source)
+                view.sources.append(
+                    {
+                        "title": ref.title,
+                        "reference": ref.reference,
+                        "date": format_partial_date(ref.date, lang) if ref.date else "",
+                    }
+                )
+        case FieldType.AMOUNT:
+            view.value = format_eur(int(value), lang)
+    return view
+
+
+def question_heading(question: Question, lang: str) -> str:
+    """'Vraag 14' for a numbered question, 'Conclusie A' for a lettered (concluding) one."""
+    key = "report_question" if question.number.isdigit() else "report_conclusion"
+    return f"{t(key, lang)} {question.number}"
+
+
+def _finding(finding: Any, framework: Framework, lang: str) -> dict[str, str]:
+    numbers = [q.number for qid in finding.questions if (q := framework.question(qid))]
+    return {
+        "severity": finding.severity.value,
+        "severity_label": t(f"severity_{finding.severity.value}", lang),
+        "message": finding.message(lang),
+        "questions": t("report_questions", lang, questions=", ".join(numbers)) if numbers else "",
+    }
+
+
+def _excerpt(text: str, limit: int = SUMMARY_EXCERPT) -> str:
+    first = re.split(r"\n[ \t]*\n", text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + " …"
+
+
+def build_view(
+    assessment: Assessment,
+    framework: Framework,
+    *,
+    lang: str,
+    include_guidance: bool,
+    signoff: SignOffSheet | None,
+    timestamps: tuple[str, str],
+) -> dict[str, Any]:
+    """The template context of the advice."""
+    meta = assessment.meta
+    result = check(framework, assessment)
+    content_hash = assessment.content_hash()
+    final = meta.status in FINAL_STATUSES
+    consistency = [_finding(f, framework, lang) for f in result.consistency]
+
+    parts = []
+    for part in framework.parts:
+        questions = []
+        for question in part.questions:
+            questions.append(
+                QuestionView(
+                    id=question.id,
+                    number=question.number,
+                    heading=question_heading(question, lang),
+                    title=question.title(lang),
+                    text=question.text(lang) if question.text else "",
+                    guidance=question.guidance(lang) if question.guidance and include_guidance else "",
+                    footnote=question.footnote(lang) if question.footnote else "",
+                    corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
+                    fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
+                )
+            )
+        heading = part.title(lang) if part.code == part.title.nl else f"{part.code} {part.title(lang)}"
+        parts.append({"id": part.id, "code": part.code, "heading": heading, "questions": questions})
+
+    # The summary: the concluding part (the last one), its verdicts, and the advice itself in a few lines.
+    conclusions = []
+    concluding = parts[-1]["questions"] if parts else []
+    for index, question in enumerate(concluding):
+        verdicts = [f for f in question.fields if f.type in ("choice", "scale")]
+        texts = [f for f in question.fields if f.type == "text" and not f.empty]
+        is_advice = index == len(concluding) - 1
+        conclusions.append(
+            {
+                "heading": question.heading,
+                "title": question.title,
+                "verdicts": verdicts,
+                "excerpt": _excerpt(texts[0].text) if is_advice and texts else "",
+                "footnote": question.footnote if is_advice else "",
+            }
+        )
+    completeness = [f.message(lang) for f in result.completeness]
+
+    sheet = signoff or SignOffSheet()
+    signoff_rows = [("report_signoff_drafted", sheet.drafted_by)]
+    signoff_rows += [("report_signoff_reviewed", entry) for entry in sheet.reviewed_by or [None]]
+    signoff_rows += [("report_signoff_approved", sheet.approved_by)]
+
+    return {
+        "lang": lang,
+        "doc": {
+            "title": meta.title,
+            "ipcei": meta.ipcei,
+            "ecosystem": framework.label("ecosystems", meta.ecosystem, lang),
+            "phase": framework.label("phases", meta.phase, lang),
+            "case_number": meta.case_number,
+            "ministry": meta.ministry,
+            "department": meta.department,
+            "author": meta.author,
+            "created": format_date(meta.created, lang),
+            "updated": format_date(meta.updated, lang) if meta.updated else "",
+            "date": format_date(meta.updated or meta.created, lang),
+            "status": meta.status.value,
+            "status_label": t(f"status_{meta.status.value}", lang),
+            "final": final,
+            "illustrative": meta.illustrative,
+            "note": meta.note,
+            "member_states": [framework.label("member_states", s, lang) for s in meta.member_states],
+            "budget": format_eur(meta.national_budget_eur, lang),
+            "answers_in_other_language": meta.language != lang,
+            "hash": content_hash,
+            "hash_short": content_hash[:12],
+            "framework_id": framework.id,
+            "framework_version": framework.version,
+            "framework_title": framework.title(lang),
+            "framework_source": f"{framework.source.reference} ({format_date(framework.source.date, lang)})",
+        },
+        "pdf": {
+            "title": plain(meta.title),
+            "author": plain(meta.author),
+            "subject": plain(t("report_subject", lang, ipcei=meta.ipcei, framework=framework.title(lang))),
+            "keywords": [*t("report_keywords", lang).split(", "), plain(meta.ipcei)],
+            "created": timestamps[0],
+            "modified": timestamps[1],
+        },
+        "watermark": not final,
+        "include_guidance": include_guidance,
+        "summary": {
+            "conclusions": conclusions,
+            "consistency": consistency,
+            "completeness": completeness[:SUMMARY_COMPLETENESS],
+            "completeness_more": max(0, len(completeness) - SUMMARY_COMPLETENESS),
+            "completeness_count": len(completeness),
+        },
+        "parts": parts,
+        "signoff": [
+            {
+                "role": t(key, lang),
+                "name": entry.name if entry else "",
+                "function": entry.role if entry else "",
+                "date": format_date(entry.date, lang) if entry and entry.date else "",
+            }
+            for key, entry in signoff_rows
+        ],
+    }
