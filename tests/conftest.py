@@ -12,6 +12,9 @@ from framework.models import Framework
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
+# Fixtures of the store tests (store, store_url, sqlite_store, pg_schemas): real SQLite and PostgreSQL.
+pytest_plugins = ["store_support"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path, monkeypatch):

@@ -1,0 +1,280 @@
+"""Numbered schema migrations, recorded in the ``schema_migrations`` table.
+
+Each migration is a function that gets a connection inside the migration transaction. Published migrations
+are never edited: a change to the schema is a new function at the end of :data:`MIGRATIONS`. All pending
+migrations run in one transaction under a lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL), so two processes that open a new database at once do not both migrate it, and a failed
+migration leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+from framework.store.chain import GENESIS
+from framework.store.errors import DatabaseError
+from framework.store.tables import UTCDateTime, schema_migrations
+
+MIGRATION_LOCK = 4_712_026_001  # PostgreSQL advisory lock key: "ipcei" migrations
+
+
+def _m1_initial(conn: Connection) -> None:
+    """The first schema: frameworks, assessments (head rows), revisions, audit log and its head."""
+    md = MetaData()
+    Table(
+        "frameworks",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("key", String, nullable=False, index=True),
+        Column("framework_id", String, nullable=False),
+        Column("version", String, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("first_seen_at", UTCDateTime, nullable=False),
+    )
+    heads = Table(
+        "assessments",
+        md,
+        Column("id", String(32), primary_key=True),
+        Column("revision", Integer, nullable=False),
+        Column("framework_key", String, nullable=False),
+        Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
+        Column("status", String, nullable=False, index=True),
+        Column("title", String, nullable=False),
+        Column("ipcei", String, nullable=False),
+        Column("ecosystem", String, nullable=False, index=True),
+        Column("phase", String, nullable=False, index=True),
+        Column("advice", String, index=True),
+        Column("author", String, nullable=False, index=True),
+        Column("search", Text, nullable=False),
+        Column("archived", Boolean, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False, index=True),
+        Column("created_by", String, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Column("updated_by", String, nullable=False),
+    )
+    Index("ix_assessments_archived_updated", heads.c.archived, heads.c.updated_at)
+    Table(
+        "revisions",
+        md,
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+        Column("number", Integer, primary_key=True, autoincrement=False),
+        Column("saved_at", UTCDateTime, nullable=False),
+        Column("saved_by", String, nullable=False),
+        Column("kind", String, nullable=False),
+        Column("status", String, nullable=False),
+        Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
+        Column("document", Text, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("previous_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+    )
+    Table(
+        "audit_log",
+        md,
+        Column("seq", Integer, primary_key=True, autoincrement=False),
+        Column("acted_at", UTCDateTime, nullable=False),
+        Column("acted_by", String, nullable=False),
+        Column("action", String, nullable=False),
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), index=True),
+        Column("revision", Integer),
+        Column("detail", Text, nullable=False),
+        Column("previous_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+    )
+    head = Table(
+        "audit_head",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("seq", Integer, nullable=False),
+        Column("hash", String(64), nullable=False),
+    )
+    md.create_all(conn)
+    conn.execute(head.insert().values(id=1, seq=0, hash=GENESIS))
+
+
+_SQLITE_APPEND_ONLY = """
+CREATE TRIGGER {table}_append_only_{event} BEFORE {event} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or removed'); END
+"""
+_PG_APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION ipcei_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only: rows cannot be changed or removed';
+END $$
+"""
+
+
+def _m2_imports_year_append_only(conn: Connection) -> None:
+    """Import register, a ``year`` column (filled from the documents), hash index, append-only triggers."""
+    md = MetaData()
+    Table("assessments", md, Column("id", String(32), primary_key=True))
+    imports = Table(
+        "imports",
+        md,
+        Column("source_sha256", String(64), primary_key=True),
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
+        Column("source_name", String, nullable=False),
+        Column("imported_at", UTCDateTime, nullable=False),
+        Column("imported_by", String, nullable=False),
+    )
+    imports.create(conn)
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN year INTEGER"))
+    conn.execute(text("CREATE INDEX ix_assessments_year ON assessments (year)"))
+    conn.execute(text("CREATE INDEX ix_assessments_content_hash ON assessments (content_hash)"))
+    rows = conn.execute(
+        text(
+            "SELECT a.id, r.document FROM assessments a "
+            "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision"
+        )
+    )
+    years = [{"id": row.id, "year": int(json.loads(row.document)["meta"]["created"][:4])} for row in rows]
+    if years:
+        conn.execute(text("UPDATE assessments SET year = :year WHERE id = :id"), years)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(_PG_APPEND_ONLY_FUNCTION))
+        for table in ("revisions", "audit_log"):
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
+                )
+            )
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
+                )
+            )
+    else:
+        for table in ("revisions", "audit_log"):
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+
+
+def _m3_review_signoff(conn: Connection) -> None:
+    """Review verdicts, sign-offs and the links between versions (``framework.workflow``); all append-only."""
+    md = MetaData()
+    Table("assessments", md, Column("id", String(32), primary_key=True))
+    Table(
+        "reviews",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False, index=True),
+        Column("revision", Integer, nullable=False),
+        Column("question_id", String(40), nullable=False),
+        Column("verdict", String(20), nullable=False),
+        Column("comment", Text, nullable=False),
+        Column("reviewed_by", String, nullable=False),
+        Column("role", String, nullable=False),
+        Column("reviewed_at", UTCDateTime, nullable=False),
+    )
+    Table(
+        "signoffs",
+        md,
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+        Column("revision", Integer, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("approved_by", String, nullable=False),
+        Column("role", String, nullable=False),
+        Column("approved_at", UTCDateTime, nullable=False),
+    )
+    Table(
+        "supersessions",
+        md,
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+        Column("supersedes", String(32), ForeignKey("assessments.id"), nullable=False, unique=True),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("created_by", String, nullable=False),
+    )
+    md.create_all(conn)
+    for table in ("reviews", "signoffs", "supersessions"):
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
+                )
+            )
+        else:
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema", _m1_initial),
+    (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
+    (3, "reviews, sign-offs and version links", _m3_review_signoff),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def _applied(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("schema_migrations"):
+        return set()
+    return set(conn.execute(select(schema_migrations.c.version)).scalars())
+
+
+def schema_version(engine: Engine) -> int:
+    """The highest migration applied to the database (0 for an empty database)."""
+    with engine.connect() as conn:
+        return max(_applied(conn), default=0)
+
+
+def migrate(engine: Engine, *, target: int | None = None) -> list[int]:
+    """Apply the pending migrations (up to ``target``); returns the numbers applied.
+
+    Raises:
+        DatabaseError: the database was made by a newer version of this program.
+    """
+    target = LATEST if target is None else target
+    with engine.connect() as conn:
+        done = _applied(conn)
+        conn.rollback()
+    _refuse_newer(done)
+    if all(number in done for number, _, _ in MIGRATIONS if number <= target):
+        return []  # up to date: no write lock needed (a read-only database still opens)
+    applied = []
+    with engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            schema_migrations.create(conn, checkfirst=True)
+            done = _applied(conn)
+            _refuse_newer(done)
+            for number, name, function in MIGRATIONS:
+                if number in done or number > target:
+                    continue
+                function(conn)
+                conn.execute(schema_migrations.insert().values(version=number, name=name, applied_at=datetime.now(UTC)))
+                applied.append(number)
+    return applied
+
+
+def _refuse_newer(done: set[int]) -> None:
+    newest = max(done, default=0)
+    if newest > LATEST:
+        raise DatabaseError(
+            f"the database has schema version {newest}, newer than this program knows ({LATEST}); "
+            "use a newer version of the program",
+            kind="schema",
+        )

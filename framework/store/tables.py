@@ -1,0 +1,173 @@
+"""The tables as the latest migration leaves them, for queries (SQLAlchemy Core).
+
+The schema itself is made only by :mod:`framework.store.migrations`; a test checks that a migrated database
+has exactly these tables and columns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite keeps the UTC wall time as text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String, nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+frameworks = Table(
+    "frameworks",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("key", String, nullable=False),
+    Column("framework_id", String, nullable=False),
+    Column("version", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("framework_key", String, nullable=False),
+    Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
+    Column("status", String, nullable=False),
+    Column("title", String, nullable=False),
+    Column("ipcei", String, nullable=False),
+    Column("ecosystem", String, nullable=False),
+    Column("phase", String, nullable=False),
+    Column("advice", String),
+    Column("author", String, nullable=False),
+    Column("search", Text, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String, nullable=False),
+    Column("year", Integer),  # migration 2
+)
+
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("previous_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("acted_at", UTCDateTime, nullable=False),
+    Column("acted_by", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("assessment_id", String(32), ForeignKey("assessments.id")),
+    Column("revision", Integer),
+    Column("detail", Text, nullable=False),
+    Column("previous_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row (id 1): the sequence number and hash of the last audit entry. Writers lock it, which orders the log.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+imports = Table(  # migration 2
+    "imports",
+    metadata,
+    Column("source_sha256", String(64), primary_key=True),
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("source_name", String, nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("imported_by", String, nullable=False),
+)
+
+reviews = Table(  # migration 3: a reviewer's verdict on one question of one revision
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("question_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("reviewed_by", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+)
+
+signoffs = Table(  # migration 3: who approved which revision, with the content hash of what was approved
+    "signoffs",
+    metadata,
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("approved_by", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("approved_at", UTCDateTime, nullable=False),
+)
+
+supersessions = Table(  # migration 3: a new version (assessment_id) replaces a signed-off one (supersedes)
+    "supersessions",
+    metadata,
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+    Column("supersedes", String(32), ForeignKey("assessments.id"), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String, nullable=False),
+)
+
+DATA_TABLES = ("frameworks", "assessments", "revisions", "audit_log", "imports", "reviews", "signoffs", "supersessions")
