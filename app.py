@@ -1,0 +1,44 @@
+"""The IPCEI afwegingskader wizard: page set-up, language and identity, and the router over ``pages/``.
+
+Run with ``scripts/run`` (or ``streamlit run app.py``). The pages draw what ``framework`` returns.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import chrome, state
+from ui.i18n import tr
+
+st.set_page_config(
+    page_title=tr("ui_app_title"),
+    page_icon=":material/balance:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+    menu_items={"Get help": None, "Report a bug": None, "About": None},
+)
+chrome.sidebar()
+state.absorb()  # widget values into the draft before any page draws or switches
+editing = "visible" if state.current() is not None else "hidden"
+
+pages = [
+    st.Page(
+        "pages/overview.py", title=tr("ui_nav_overview"), icon=":material/list:", url_path="overzicht", default=True
+    ),
+    st.Page("pages/new_assessment.py", title=tr("ui_nav_new"), icon=":material/add_circle:", url_path="nieuw"),
+    st.Page(
+        "pages/wizard.py",
+        title=tr("ui_nav_wizard"),
+        icon=":material/edit_note:",
+        url_path="invullen",
+        visibility=editing,
+    ),
+    st.Page(
+        "pages/review.py",
+        title=tr("ui_nav_review"),
+        icon=":material/fact_check:",
+        url_path="controle",
+        visibility=editing,
+    ),
+]
+st.navigation(pages, position="top").run()

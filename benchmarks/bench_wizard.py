@@ -1,0 +1,223 @@
+"""Benchmarks of the wizard, as ratios against a baseline timed in the same run.
+
+1. One wizard rerun (AppTest, a full example loaded, one answer changed) against a baseline script that
+   draws the same number and kind of widgets with no logic. Goal: ratio at most 1.5.
+2. The time from `streamlit run app.py` to the first page served (the app has run once) against the same for
+   a bare Streamlit page.
+
+Run: ``.venv/bin/python -m benchmarks.bench_wizard`` (or ``make bench``). Prints a table and, with
+``--json``, the figures as JSON. Uses a temporary data folder; touches nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EXAMPLE = ROOT / "examples" / "ipcei-waterstof.yaml"
+if not EXAMPLE.exists():
+    EXAMPLE = ROOT / "tests" / "fixtures" / "report_assessment.yaml"
+
+
+def _count(at) -> dict[str, int]:
+    """How many elements of each kind the wizard step draws, in the main area and in the sidebar."""
+    kinds = ("title", "header", "subheader", "caption", "markdown", "text_area", "radio", "multiselect",
+             "selectbox", "text_input", "button", "expander", "error", "warning", "info", "progress")  # fmt: skip
+    counts = {}
+    for where, block in (("main", at.main), ("sidebar", at.sidebar)):
+        for kind in kinds:
+            counts[f"{where}.{kind}"] = len(getattr(block, kind))
+    counts["main.data_editor"] = len(at.data_editor)
+    return counts
+
+
+def _baseline_scripts(counts: dict[str, int], folder: Path) -> Path:
+    """A router and a page with the same number and kind of elements as the wizard step, and no logic."""
+    calls = {
+        "title": "st.title('Titel')",
+        "header": "st.header('Kop')",
+        "subheader": "st.subheader('Kop')",
+        "caption": "st.caption('Een toelichting')",
+        "markdown": "st.markdown('Een **tekst**')",
+        "text_area": "st.text_area('Tekst {i}', value='x' * 400, key='{w}ta{i}')",
+        "radio": "st.radio('Keuze {i}', ['ja', 'deels', 'nee'], index=0, horizontal=True, key='{w}r{i}')",
+        "multiselect": "st.multiselect('Meer {i}', ['a', 'b', 'c'], default=['a'], key='{w}m{i}')",
+        "selectbox": "st.selectbox('Een {i}', ['a', 'b'], index=None, key='{w}s{i}')",
+        "text_input": "st.text_input('Invoer {i}', key='{w}ti{i}')",
+        "button": "st.button('Knop {i}', key='{w}b{i}')",
+        "expander": "st.expander('Uitklap {i}').markdown('tekst')",
+        "error": "st.error('Fout')",
+        "warning": "st.warning('Waarschuwing')",
+        "info": "st.info('Info')",
+        "progress": "st.progress(0.5, text='voortgang')",
+        "data_editor": "st.data_editor([{{'title': 'a', 'reference': 'b', 'date': 'c'}}], key='{w}d{i}')",
+    }
+    main, side = [], []
+    for name, count in counts.items():
+        where, kind = name.split(".")
+        for i in range(count):
+            line = calls[kind].format(i=i, w=where)
+            (main if where == "main" else side).append(line)
+    page = folder / "baseline_page.py"
+    page.write_text("import streamlit as st\n" + "\n".join(main) + "\n", encoding="utf-8")
+    router = folder / "baseline_app.py"
+    sidebar = "\n".join("    " + line for line in side) or "    pass"
+    router.write_text(
+        "import streamlit as st\nst.set_page_config(layout='wide')\nwith st.sidebar:\n"
+        + sidebar
+        + "\nst.navigation([st.Page('baseline_page.py', default=True)], position='top').run()\n",
+        encoding="utf-8",
+    )
+    return router
+
+
+def _time_runs(at, change, runs: int) -> list[float]:
+    times = []
+    for index in range(runs):
+        change(at, index)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
+def bench_rerun(runs: int = 40) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    from framework.loading import load_assessment
+    from framework.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["IPCEI_DATA_DIR"] = tmp
+        assessment, _ = load_assessment(EXAMPLE)
+        record = open_store().create(assessment, "bench")
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.query_params["id"] = record.id
+        at.query_params["step"] = "q4"
+        at.switch_page("pages/wizard.py").run()
+        d = at.session_state["draft"]
+        key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+        counts = _count(at)
+        base_text = at.text_area(key=key).value
+
+        def change_answer(at, index):
+            at.text_area(key=key).input(f"{base_text} ({index})")
+
+        baseline_path = _baseline_scripts(counts, Path(tmp))
+        base = AppTest.from_file(str(baseline_path), default_timeout=60)
+        base.run()
+
+        def change_baseline(at, index):
+            at.text_area(key="mainta0").input(f"y {index}")
+
+        _time_runs(at, change_answer, 3)  # warm up both
+        _time_runs(base, change_baseline, 3)
+        wizard, baseline = [], []
+        for index in range(runs):  # interleaved, so that both see the same load on the machine
+            wizard += _time_runs(at, lambda at, _i, n=index: change_answer(at, n), 1)
+            baseline += _time_runs(base, lambda at, _i, n=index: change_baseline(at, n), 1)
+    wizard_ms = statistics.median(wizard) * 1000
+    baseline_ms = statistics.median(baseline) * 1000
+    return {
+        "wizard_rerun_ms": round(wizard_ms, 1),
+        "baseline_rerun_ms": round(baseline_ms, 1),
+        "rerun_ratio": round(wizard_ms / baseline_ms, 2),
+        "elements": {k: v for k, v in counts.items() if v},
+    }
+
+
+def _first_page_seconds(script: Path, env: dict[str, str]) -> float:
+    """Seconds from starting `streamlit run` to the page's script having run once in a real browser."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/", timeout=5_000)
+                    break
+                except Exception:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)  # the server is not listening yet
+            page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            elapsed = time.perf_counter() - start
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    return elapsed
+
+
+def bench_startup() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "IPCEI_DATA_DIR": tmp}
+        env.pop("IPCEI_DATABASE_URL", None)
+        bare = Path(tmp) / "bare.py"
+        bare.write_text("import streamlit as st\nst.title('Hallo')\n", encoding="utf-8")
+        bare_s = _first_page_seconds(bare, env)
+        app_s = _first_page_seconds(ROOT / "app.py", env)
+    return {
+        "app_first_page_s": round(app_s, 2),
+        "bare_first_page_s": round(bare_s, 2),
+        "startup_ratio": round(app_s / bare_s, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--runs", type=int, default=40, help="timed reruns of each script (median)")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up benchmark (needs Chromium)")
+    args = parser.parse_args(argv)
+    figures = bench_rerun(args.runs)
+    if not args.no_startup:
+        figures.update(bench_startup())
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print(
+            textwrap.dedent(f"""\
+            wizard rerun (one answer changed): {figures["wizard_rerun_ms"]} ms
+            baseline rerun (same widgets):     {figures["baseline_rerun_ms"]} ms
+            ratio:                              {figures["rerun_ratio"]} (goal <= 1.5)
+            elements per step:                  {figures["elements"]}""")
+        )
+        if "startup_ratio" in figures:
+            print(
+                textwrap.dedent(f"""\
+                streamlit run -> first page, app:  {figures["app_first_page_s"]} s
+                streamlit run -> first page, bare: {figures["bare_first_page_s"]} s
+                ratio:                              {figures["startup_ratio"]}""")
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

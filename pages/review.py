@@ -1,0 +1,129 @@
+"""Review: all answers on one page, the open findings, a preview of the advice PDF and its download."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from framework import draft as drafting
+from framework import rules
+from framework.assessment import canonical_json, is_empty
+from framework.errors import IpceiError
+from framework.i18n import t
+from ui import findings, state
+from ui.i18n import lang, tr
+from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
+from ui.text import plain
+
+d = state.require_draft()
+if d is None:
+    st.info(tr("ui_no_draft"), icon=":material/info:")
+    st.page_link("pages/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
+    st.stop()
+
+state.flush()  # the review and the PDF show what is stored
+framework = framework_of(d["data"])
+assessment = drafting.assessment_from_data(d["data"])
+check = rules.check(framework, assessment)
+meta = assessment.meta
+target: str | None = None
+
+st.title(tr("ui_review_title"))
+st.caption(plain(meta.title) + " · " + t(f"status_{meta.status}", lang()))
+if meta.illustrative:
+    st.info(t("illustrative", lang()), icon=":material/science:")
+
+# --- open findings ---
+st.header(tr("ui_review_findings"))
+if not check.findings:
+    st.success(tr("ui_review_no_findings"), icon=":material/check_circle:")
+if check.consistency:
+    target = findings.show(framework, check.consistency, "review") or target
+incomplete = dict.fromkeys(q for f in check.completeness for q in f.questions)
+if incomplete:
+    st.warning(tr("ui_review_incomplete", count=len(incomplete)), icon=":material/edit_note:")
+    for question_id in incomplete:
+        missing = ", ".join(findings.missing_fields(framework, check.completeness, question_id))
+        left, right = st.columns([3, 1])
+        left.markdown(f"{findings.question_label(framework, question_id)}: {plain(missing)}")
+        if right.button(tr("ui_edit"), key=f"fix|{question_id}", icon=":material/edit:", type="tertiary"):
+            target = question_id
+
+# --- the advice PDF ---
+st.header(tr("ui_review_pdf"))
+canonical = canonical_json(assessment)
+file_name = drafting.pdf_filename(meta.title, meta.updated or date.today())
+pdf_lang = meta.language
+try:
+    show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
+    if show_preview:
+        with st.spinner(tr("ui_pdf_rendering")):
+            data = pdf_bytes(canonical, pdf_lang)
+        if pdf_viewer_available():
+            st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
+        else:
+            st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
+    the_store, who, record = store(), state.actor(), d["id"]
+
+    def _download() -> bytes:
+        """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
+        content = pdf_bytes(canonical, pdf_lang)
+        the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
+        return content
+
+    st.download_button(
+        tr("ui_pdf_download"),
+        data=_download,
+        file_name=file_name,
+        mime="application/pdf",
+        icon=":material/download:",
+        type="primary",
+        on_click="ignore",
+        key="review|download",
+    )
+    st.caption(tr("ui_pdf_name", name=plain(file_name)))
+except (ImportError, IpceiError) as exc:
+    st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
+
+# --- all answers ---
+st.header(tr("ui_review_answers"))
+with st.container(border=True):
+    st.markdown(f"**{tr('ui_step_meta')}**")
+    for name, label_key in (
+        ("ipcei", "ui_meta_ipcei"),
+        ("ecosystem", "ui_meta_ecosystem"),
+        ("phase", "ui_meta_phase"),
+        ("member_states", "ui_meta_member_states"),
+        ("national_budget_eur", "ui_meta_budget"),
+        ("case_number", "ui_meta_case_number"),
+        ("ministry", "ui_meta_ministry"),
+        ("author", "ui_meta_author"),
+    ):
+        shown = drafting.display_meta(framework, name, getattr(meta, name), lang())
+        st.markdown(f"{tr(label_key)}: {plain(shown) if shown else '—'}")
+    if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
+        target = drafting.META_STEP
+for part in framework.parts:
+    part_title = part.title(lang())
+    st.subheader(part.code if part_title == part.code else f"{part.code} · {part_title}")
+    for question in part.questions:
+        with st.container(border=True):
+            st.markdown(f"**{findings.heading(question)}**")
+            answers = assessment.answers.get(question.id, {})
+            if all(is_empty(v) for v in answers.values()):
+                st.caption(tr("ui_not_answered"))
+            for answer_field in question.fields:
+                value = answers.get(answer_field.id)
+                if is_empty(value):
+                    continue
+                st.caption(answer_field.label(lang()))
+                st.text(drafting.display_value(answer_field, value, lang()))
+            if question.footnote:
+                st.caption(question.footnote(lang()))
+            if st.button(tr("ui_edit"), key=f"edit|{question.id}", icon=":material/edit:", type="tertiary"):
+                target = question.id
+
+if target is not None:
+    state.go_to(target)
+    st.switch_page("pages/wizard.py", query_params={"id": d["id"], "step": target})

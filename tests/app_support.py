@@ -1,0 +1,70 @@
+"""Helpers for the AppTest tests of the pages (tests/test_app_*.py): the app, the store, an example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from framework.loading import load_assessment
+from framework.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+EXAMPLE = ROOT / "examples" / "ipcei-waterstof.yaml"
+FIXTURE = ROOT / "tests" / "fixtures" / "report_assessment.yaml"
+FULL_EXAMPLE = EXAMPLE if EXAMPLE.exists() else FIXTURE
+
+ENGLISH_DEFAULTS = ("Choose an option", "Choose options", "Type to search", "Select...", "Add options")
+
+
+def app() -> AppTest:
+    """The whole app (router and pages) as one AppTest, after a first run."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def full_assessment():
+    assessment, _framework = load_assessment(FULL_EXAMPLE)
+    return assessment
+
+
+def stored(assessment=None, by: str = "Test"):
+    """Put an assessment (a complete example by default) in the app's store; returns the record."""
+    return open_store().create(assessment or full_assessment(), by)
+
+
+def open_in_wizard(at: AppTest, record_id: str, step: str = "q1") -> AppTest:
+    """Open an assessment in the wizard as a link from the overview would."""
+    at.query_params["id"] = record_id
+    at.query_params["step"] = step
+    at.switch_page("pages/wizard.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def draft(at: AppTest) -> dict:
+    return at.session_state["draft"]
+
+
+def key(at: AppTest, question: str, field: str) -> str:
+    d = draft(at)
+    lang = at.session_state["lang"] if "lang" in at.session_state else "nl"
+    return f"a|{d['id']}|{d['gen']}|{lang}|{question}|{field}"
+
+
+def texts(elements) -> list[str]:
+    """The values of elements as shown: without the backslashes that keep user text from being Markdown."""
+    return [re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements]
+
+
+def placeholders_we_set(at: AppTest) -> list[str]:
+    """The placeholder of every widget that has one; none may be Streamlit's English default."""
+    found = []
+    for kind in ("selectbox", "multiselect", "text_area", "text_input", "number_input"):
+        for widget in getattr(at, kind):
+            found.append(getattr(widget.proto, "placeholder", ""))
+    return found

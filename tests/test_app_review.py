@@ -1,0 +1,53 @@
+"""The review page (AppTest): all answers, open findings with links, the PDF preview and download."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app_support import app, full_assessment, stored, texts
+
+from framework.draft import pdf_filename
+
+
+def _review(record_id):
+    at = app()
+    at.query_params["id"] = record_id
+    at.switch_page("pages/review.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_all_answers_on_one_page_and_the_file_name():
+    assessment = full_assessment()
+    record = stored(assessment)
+    at = _review(record.id)
+    assert texts(at.title) == ["Controleren en advies-PDF"]
+    shown = "\n".join(texts(at.text))
+    assert assessment.value("q1", "answer").splitlines()[0] in shown
+    assert assessment.value("q14", "focus").splitlines()[0] in shown
+    expected = pdf_filename(assessment.meta.title, assessment.meta.updated or date.today())
+    assert any(expected in c for c in texts(at.caption))
+    assert at.get("download_button")
+    assert any("Daadwerkelijke deelname" in c for c in texts(at.caption))
+
+
+def test_open_findings_link_to_their_questions():
+    assessment = full_assessment()
+    answers = dict(assessment.answers)
+    answers.pop("q3")
+    answers["q4"] = {**answers["q4"], "failures": ["geen", "marktfalen"]}
+    record = stored(assessment.model_copy(update={"answers": answers}))
+    at = _review(record.id)
+    assert any("Nog niet volledig" in w for w in texts(at.warning))
+    assert any("tegelijk «geen falen aangetoond»" in e for e in texts(at.error))
+    at.button(key="fix|q3").click().run()
+    assert not at.exception
+    assert at.session_state["step"] == "q3"
+
+
+def test_pdf_preview_renders():
+    record = stored()
+    at = _review(record.id)
+    at.toggle(key="review|preview").set_value(True).run()
+    assert not at.exception, at.exception
+    assert not at.error, texts(at.error)

@@ -1,0 +1,38 @@
+"""The sidebar every page shares: the language, and who is working (stated, not authenticated)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from framework.i18n import LANGUAGES, default_language
+from ui.i18n import LANG_KEY, remember, tr
+from ui.state import USER_NAME, USER_ROLE
+
+ROLES = ("beleidsmedewerker", "reviewer", "vaststeller", "management")
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def sidebar() -> None:
+    """Draw the language choice and the identity stub in the sidebar."""
+    st.session_state.setdefault(LANG_KEY, default_language())
+    remember(st.session_state[LANG_KEY])
+    with st.sidebar:
+        st.radio(
+            tr("ui_language"),
+            LANGUAGES,
+            key=LANG_KEY,
+            format_func=LANGUAGE_NAMES.__getitem__,
+            horizontal=True,
+        )
+        named = bool(str(st.session_state.get(USER_NAME) or "").strip())
+        with st.expander(tr("ui_identity"), expanded=not named, icon=":material/badge:"):
+            st.text_input(tr("ui_your_name"), key=USER_NAME, max_chars=120, placeholder=tr("ui_ph_your_name"))
+            st.selectbox(
+                tr("ui_your_role"),
+                ROLES,
+                index=None,
+                key=USER_ROLE,
+                format_func=lambda role: tr(f"ui_role_{role}"),
+                placeholder=tr("ui_ph_role"),
+            )
+            st.caption(tr("ui_identity_note"))

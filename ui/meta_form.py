@@ -1,0 +1,103 @@
+"""The general data of an assessment (title, IPCEI, ecosystem ...) as form fields, with messages beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from framework.i18n import format_eur
+from framework.models import Framework
+from ui.i18n import lang, tr
+from ui.text import plain
+
+
+def fields(framework: Framework, key: Callable[[str], str], values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Draw the metadata fields; ``key(name)`` gives each widget's key, ``values`` their first values."""
+    for name, value in values.items():
+        st.session_state.setdefault(key(name), value)
+    ecosystems = {e.id: e.label(lang()) for e in framework.ecosystems}
+    phases = {p.id: p.label(lang()) for p in framework.phases}
+    states = {m.id: m.label(lang()) for m in framework.member_states}
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.text_input(tr("ui_meta_title") + " *", key=key("title"), max_chars=200, placeholder=tr("ui_ph_meta_title"))
+        _error(errors, "title")
+        st.text_input(tr("ui_meta_ipcei") + " *", key=key("ipcei"), max_chars=200, placeholder=tr("ui_ph_ipcei"))
+        _error(errors, "ipcei")
+        st.selectbox(
+            tr("ui_meta_ecosystem") + " *",
+            list(ecosystems),
+            index=None,
+            key=key("ecosystem"),
+            format_func=ecosystems.__getitem__,
+            placeholder=tr("ui_ph_ecosystem"),
+            help=tr("ui_help_ecosystem"),
+        )
+        _error(errors, "ecosystem")
+        st.selectbox(
+            tr("ui_meta_phase") + " *",
+            list(phases),
+            index=None,
+            key=key("phase"),
+            format_func=phases.__getitem__,
+            placeholder=tr("ui_ph_phase"),
+        )
+        _error(errors, "phase")
+        st.multiselect(
+            tr("ui_meta_member_states"),
+            list(states),
+            key=key("member_states"),
+            format_func=states.__getitem__,
+            placeholder=tr("ui_ph_member_states"),
+            help=tr("ui_help_member_states"),
+        )
+        _error(errors, "member_states")
+    with right:
+        st.text_input(tr("ui_meta_case_number"), key=key("case_number"), max_chars=300, placeholder=tr("ui_ph_case"))
+        _error(errors, "case_number")
+        st.text_input(tr("ui_meta_ministry"), key=key("ministry"), max_chars=300, placeholder=tr("ui_ph_ministry"))
+        _error(errors, "ministry")
+        st.text_input(
+            tr("ui_meta_department"), key=key("department"), max_chars=300, placeholder=tr("ui_ph_department")
+        )
+        _error(errors, "department")
+        st.number_input(
+            tr("ui_meta_budget"),
+            min_value=0,
+            max_value=100_000_000_000,
+            step=1_000_000,
+            value=None,
+            key=key("national_budget_eur"),
+            format="%d",
+            placeholder=tr("ui_ph_amount"),
+            help=tr("ui_help_budget"),
+        )
+        budget = st.session_state.get(key("national_budget_eur"))
+        if budget is not None:
+            st.caption(format_eur(int(budget), lang()))
+        _error(errors, "national_budget_eur")
+        st.text_input(tr("ui_meta_author") + " *", key=key("author"), max_chars=120, placeholder=tr("ui_ph_author"))
+        _error(errors, "author")
+
+
+def _error(errors: dict[str, str], name: str) -> None:
+    if name in errors:
+        st.markdown(f":red[:material/error: {plain(errors[name])}]")
+
+
+def values_of(meta: dict[str, Any]) -> dict[str, Any]:
+    """The form values of stored metadata (a dict)."""
+    return {
+        "title": meta.get("title", ""),
+        "ipcei": meta.get("ipcei", ""),
+        "ecosystem": meta.get("ecosystem") or None,
+        "phase": meta.get("phase") or None,
+        "member_states": list(meta.get("member_states") or []),
+        "case_number": meta.get("case_number", ""),
+        "ministry": meta.get("ministry", ""),
+        "department": meta.get("department", ""),
+        "national_budget_eur": meta.get("national_budget_eur"),
+        "author": meta.get("author", ""),
+    }

@@ -1,0 +1,46 @@
+"""The domain services the pages use: the store (one per database URL), frameworks and the advice PDF."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Any
+
+import streamlit as st
+
+from framework.assessment import Assessment
+from framework.loading import default_framework, find_framework
+from framework.models import Framework
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str | None, data_dir: str | None) -> Any:
+    # data_dir is part of the cache key only: open_store reads it from the environment itself.
+    from framework.store import open_store
+
+    return open_store(url)
+
+
+def store() -> Any:
+    """The store of this app: ``IPCEI_DATABASE_URL``, else SQLite under ``IPCEI_DATA_DIR``."""
+    return _open_store(os.environ.get("IPCEI_DATABASE_URL"), os.environ.get("IPCEI_DATA_DIR"))
+
+
+def framework_of(data: dict[str, Any]) -> Framework:
+    """The framework version that assessment data (a dict) names; the current one if it is not available."""
+    ref = data.get("framework") or {}
+    return find_framework(str(ref.get("id")), str(ref.get("version"))) or default_framework()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def pdf_bytes(canonical: str, lang: str) -> bytes:
+    """The advice PDF of an assessment given as canonical JSON (the cache key), rendered once per content."""
+    from framework.report import render_pdf
+
+    assessment = Assessment.model_validate_json(canonical)
+    return render_pdf(assessment, framework_of(assessment.model_dump(mode="json")), lang=lang)
+
+
+def pdf_viewer_available() -> bool:
+    """``st.pdf`` needs the ``streamlit-pdf`` component (the ``streamlit[pdf]`` extra)."""
+    return importlib.util.find_spec("streamlit_pdf") is not None

@@ -1,0 +1,231 @@
+"""The draft being edited, kept in ``st.session_state`` (with ids only), and saved to the store.
+
+The draft is a dict: ``id`` and ``revision`` of the record it came from, the assessment as JSON-like
+``data``, ``dirty`` when it has changes not yet saved, and ``gen``, a number that changes whenever the draft
+is replaced (so that widgets made for an older version start afresh).
+
+Widgets have stable keys per assessment, language, question and field
+(``a|<id>|<gen>|<lang>|<question>|<field>``). At the
+start of every run, :func:`absorb` copies their values into the draft, so text survives reruns, steps and
+page switches; widget state itself is dropped by Streamlit when a widget is not drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import streamlit as st
+
+from framework import draft as drafting
+from framework.assessment import Meta
+from framework.errors import ConflictError, IpceiError
+from framework.models import FieldType
+from ui.i18n import lang
+from ui.services import framework_of, store
+
+DRAFT = "draft"
+CONFLICT = "conflict"
+STEP = "step"
+GEN = "draft_gen"
+SAVE_ERROR = "save_error"
+USER_NAME = "user_name"
+USER_ROLE = "user_role"
+
+
+def current() -> dict[str, Any] | None:
+    return st.session_state.get(DRAFT)
+
+
+def user_name(default: str = "") -> str:
+    name = str(st.session_state.get(USER_NAME) or "").strip()
+    return name or default
+
+
+def actor() -> str:
+    """Who saves: the name stated in the sidebar, else the author of the open assessment."""
+    d = current()
+    author = d["data"]["meta"].get("author", "") if d else ""
+    return user_name(author) or "onbekend"
+
+
+def record_id(raw: Any) -> Any:
+    """An id from a URL or the draft as the store's id (a string)."""
+    return str(raw)
+
+
+def open_record(record: Any, step: str | None = None) -> dict[str, Any]:
+    """Make a stored record the draft being edited."""
+    gen = int(st.session_state.get(GEN, 0)) + 1
+    st.session_state[GEN] = gen
+    d = {
+        "id": str(record.id),
+        "revision": record.revision,
+        "data": record.assessment.model_dump(mode="json"),
+        "dirty": False,
+        "gen": gen,
+        "saved_at": _iso(getattr(record, "updated_at", None)),
+        "saved_by": getattr(record, "updated_by", ""),
+        "status": str(getattr(record, "status", "")),
+    }
+    st.session_state[DRAFT] = d
+    st.session_state.pop(CONFLICT, None)
+    st.session_state.pop(SAVE_ERROR, None)
+    st.session_state[STEP] = step or "q1"
+    return d
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value or "")
+
+
+def saved_when(d: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(d["saved_at"])
+    except (TypeError, ValueError):
+        return None
+
+
+def ensure(assessment_id: Any) -> dict[str, Any]:
+    """The draft of this assessment: the one in the session, else loaded from the store (raises if unknown)."""
+    d = current()
+    if d is not None and d["id"] == str(assessment_id):
+        return d
+    flush()
+    return open_record(store().get(record_id(assessment_id)))
+
+
+def close() -> None:
+    flush()
+    for key in (DRAFT, CONFLICT, STEP, SAVE_ERROR):
+        st.session_state.pop(key, None)
+
+
+def field_key(d: dict[str, Any], question_id: str, field_id: str) -> str:
+    """The widget key of an answer field; with the language in it, a language switch makes fresh widgets."""
+    return f"a|{d['id']}|{d['gen']}|{lang()}|{question_id}|{field_id}"
+
+
+def meta_key(d: dict[str, Any], name: str) -> str:
+    return f"m|{d['id']}|{d['gen']}|{lang()}|{name}"
+
+
+def base_key(widget_key: str) -> str:
+    """Where the rows a table editor started from are kept (its widget state holds only the edits)."""
+    return f"base|{widget_key}"
+
+
+def set_field(d: dict[str, Any], question_id: str, field_id: str, value: Any) -> None:
+    """Set an answer in the draft and in its widget (call before the widget is drawn in this run)."""
+    if drafting.set_answer(d["data"], question_id, field_id, value):
+        d["dirty"] = True
+    framework = framework_of(d["data"])
+    answer_field = framework.question(question_id).field(field_id)  # type: ignore[union-attr]
+    st.session_state[field_key(d, question_id, field_id)] = drafting.to_form(answer_field, value)
+
+
+def apply_editor_edits(base: list[dict[str, Any]], edits: Any) -> list[dict[str, Any]]:
+    """The rows of a ``st.data_editor`` from its starting rows and the edits in its widget state."""
+    rows = [dict(r) for r in base]
+    if not isinstance(edits, dict):
+        return rows
+    for index, changes in (edits.get("edited_rows") or {}).items():
+        if 0 <= int(index) < len(rows):
+            rows[int(index)].update(changes)
+    rows += [dict(r) for r in edits.get("added_rows") or []]
+    for index in sorted((int(i) for i in edits.get("deleted_rows") or []), reverse=True):
+        if 0 <= index < len(rows):
+            del rows[index]
+    return rows
+
+
+def absorb() -> None:
+    """Copy the values of this draft's widgets into the draft (run first, before any page draws)."""
+    d = current()
+    if d is None:
+        return
+    answer_prefix = f"a|{d['id']}|{d['gen']}|"
+    meta_prefix = f"m|{d['id']}|{d['gen']}|"
+    keys = [k for k in st.session_state if isinstance(k, str) and k.startswith((answer_prefix, meta_prefix))]
+    if not keys:
+        return
+    framework = framework_of(d["data"])
+    meta_values: dict[str, Any] = {}
+    for key in keys:
+        if key.startswith(meta_prefix):
+            meta_values[key.removeprefix(meta_prefix).split("|", 1)[1]] = st.session_state[key]
+            continue
+        question_id, field_id = key.removeprefix(answer_prefix).split("|", 2)[1:]
+        question = framework.question(question_id)
+        answer_field = question.field(field_id) if question else None
+        if answer_field is None:
+            continue
+        raw = st.session_state[key]
+        if answer_field.type == FieldType.SOURCES:
+            raw = apply_editor_edits(st.session_state.get(base_key(key), []), raw)
+        if drafting.set_answer(d["data"], question_id, field_id, drafting.from_form(answer_field, raw)):
+            d["dirty"] = True
+    if meta_values:
+        meta, _errors = drafting.meta_from_form(
+            meta_values, framework, lang(), base=Meta.model_validate(d["data"]["meta"])
+        )
+        if meta is not None:
+            new = meta.model_dump(mode="json")
+            if new != d["data"]["meta"]:
+                d["data"]["meta"] = new
+                d["dirty"] = True
+
+
+def save() -> str:
+    """Save the draft if it changed: 'saved', 'unchanged', 'conflict' or 'error' (message in SAVE_ERROR)."""
+    d = current()
+    if d is None or not d["dirty"]:
+        return "unchanged"
+    if st.session_state.get(CONFLICT):
+        return "conflict"
+    d["data"]["meta"]["updated"] = date.today().isoformat()
+    assessment = drafting.assessment_from_data(d["data"])
+    try:
+        record = store().save(record_id(d["id"]), assessment, actor(), based_on=d["revision"])
+    except ConflictError as exc:
+        theirs = getattr(exc, "theirs", None)
+        st.session_state[CONFLICT] = {"id": d["id"], "theirs": getattr(theirs, "revision", None)}
+        return "conflict"
+    except IpceiError as exc:
+        st.session_state[SAVE_ERROR] = str(exc)
+        return "error"
+    st.session_state.pop(SAVE_ERROR, None)
+    d.update(
+        revision=record.revision,
+        dirty=False,
+        saved_at=_iso(getattr(record, "updated_at", None)),
+        saved_by=getattr(record, "updated_by", ""),
+        status=str(getattr(record, "status", d["status"])),
+    )
+    return "saved"
+
+
+def flush() -> None:
+    """Autosave: save the open draft if it has changes (when leaving a step or a page)."""
+    save()
+
+
+def go_to(step_id: str) -> None:
+    """Autosave, then show another step of the wizard (and remember it in the URL)."""
+    save()
+    st.session_state[STEP] = step_id
+    st.query_params["step"] = step_id
+
+
+def require_draft() -> dict[str, Any] | None:
+    """The draft this page shows: the one named in the URL (``?id=``), else the one in the session."""
+    wanted = st.query_params.get("id")
+    d = current()
+    if wanted and (d is None or d["id"] != wanted):
+        try:
+            d = ensure(wanted)
+        except (IpceiError, KeyError, LookupError):
+            return None
+    if d is not None and st.query_params.get("id") != d["id"]:
+        st.query_params["id"] = d["id"]
+    return d

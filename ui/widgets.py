@@ -1,0 +1,157 @@
+"""One widget per answer field, chosen by the field's type in the framework (never by its id).
+
+Each widget has a stable key per assessment, question and field; its first value comes from the draft, and
+:func:`ui.state.absorb` copies what the user does back into the draft. Every placeholder is ours, so that
+Streamlit's English defaults never show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from framework import draft as drafting
+from framework.i18n import format_eur
+from framework.models import AnswerField, FieldType, Question
+from ui import state
+from ui.i18n import lang, tr
+from ui.text import plain
+
+_SHORT_LABEL = 22  # options shorter than this, and few of them, are shown side by side
+
+
+def required_label(answer_field: AnswerField) -> str:
+    label = answer_field.label(lang())
+    return f"{label} *" if answer_field.required else label
+
+
+def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerField) -> None:
+    """Draw the widget of one answer field of the draft."""
+    key = state.field_key(d, question.id, answer_field.id)
+    value = d["data"].get("answers", {}).get(question.id, {}).get(answer_field.id)
+    if answer_field.type == FieldType.SOURCES:
+        _sources(key, answer_field, value)
+        return
+    if key not in st.session_state:
+        st.session_state[key] = drafting.to_form(answer_field, value)
+    label = required_label(answer_field)
+    help_text = answer_field.help(lang()) if answer_field.help else None
+    match answer_field.type:
+        case FieldType.TEXT:
+            _text(key, label, help_text, answer_field)
+        case FieldType.LIST:
+            st.text_area(label, key=key, help=help_text, placeholder=tr("ui_ph_list"), height=120)
+            items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
+            st.caption(tr("ui_list_hint", count=len(items)))
+        case FieldType.CHOICE | FieldType.SCALE:
+            _choice(key, label, help_text, answer_field)
+        case FieldType.MULTICHOICE:
+            labels = {o.id: o.label(lang()) for o in answer_field.options}
+            st.multiselect(
+                label,
+                list(labels),
+                key=key,
+                help=help_text,
+                format_func=labels.__getitem__,
+                placeholder=tr("ui_ph_multi"),
+            )
+        case FieldType.AMOUNT:
+            st.number_input(
+                label,
+                min_value=0,
+                max_value=1_000_000_000_000,
+                step=1_000_000,
+                value=None,
+                key=key,
+                help=help_text,
+                placeholder=tr("ui_ph_amount"),
+                format="%d",
+            )
+            amount = st.session_state.get(key)
+            if amount is not None:
+                st.caption(format_eur(int(amount), lang()))
+
+
+def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField) -> None:
+    recommended = answer_field.recommended_length
+    height = 260 if (recommended or 0) >= 1000 else 140
+    st.text_area(
+        label,
+        key=key,
+        help=help_text,
+        placeholder=tr("ui_ph_text"),
+        height=height,
+        max_chars=answer_field.max_length,
+    )
+    length = len(str(st.session_state.get(key) or "").strip())
+    if recommended:
+        over = length > recommended
+        text = tr("ui_counter_over" if over else "ui_counter", length=length, recommended=recommended)
+        st.caption(f":material/warning: {text}" if over else text)
+
+
+def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerField) -> None:
+    labels = {o.id: o.label(lang()) for o in answer_field.options}
+    captions = [o.description(lang()) if o.description else "" for o in answer_field.options]
+    short = all(len(x) <= _SHORT_LABEL for x in labels.values())
+    side_by_side = answer_field.type == FieldType.SCALE or (len(labels) <= 5 and short)
+    if len(labels) <= 5 or answer_field.type == FieldType.SCALE:
+        st.radio(
+            label,
+            list(labels),
+            index=None,
+            key=key,
+            help=help_text,
+            format_func=labels.__getitem__,
+            horizontal=side_by_side and not any(captions),
+            captions=captions if any(captions) else None,
+        )
+    else:
+        st.selectbox(
+            label,
+            list(labels),
+            index=None,
+            key=key,
+            help=help_text,
+            format_func=labels.__getitem__,
+            placeholder=tr("ui_ph_choice"),
+        )
+
+
+def _sources(key: str, answer_field: AnswerField, value: Any) -> None:
+    import pandas as pd
+
+    base = state.base_key(key)
+    if key not in st.session_state or base not in st.session_state:
+        st.session_state[base] = drafting.to_form(answer_field, value)
+    frame = pd.DataFrame(st.session_state[base], columns=list(drafting.SOURCE_COLUMNS))
+    st.markdown(f"**{answer_field.label(lang())}**")
+    if answer_field.help:
+        st.caption(answer_field.help(lang()))
+    st.data_editor(
+        frame,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+        column_config={
+            "title": st.column_config.TextColumn(tr("ui_src_title"), max_chars=500, width="large"),
+            "reference": st.column_config.TextColumn(tr("ui_src_reference"), max_chars=500, width="medium"),
+            "date": st.column_config.TextColumn(
+                tr("ui_src_date"),
+                help=tr("ui_src_date_help"),
+                max_chars=10,
+                width="small",
+                validate=r"^\s*$|^\d{4}(-\d{2}(-\d{2})?)?$|^\d{1,2}-(\d{1,2}-)?\d{4}$",
+            ),
+        },
+        alt=tr("ui_src_alt"),
+    )
+    rows = state.apply_editor_edits(st.session_state[base], st.session_state.get(key))
+    bad = drafting.unreadable_source_dates(rows)
+    if bad:
+        st.caption(f":material/warning: {tr('ui_src_bad_date', dates=', '.join(plain(b) for b in bad))}")
+    else:
+        st.caption(tr("ui_src_hint"))
