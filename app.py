@@ -33,6 +33,7 @@ pages = [
         url_path="invullen",
         visibility=editing,
     ),
+    st.Page("pages/compare.py", title=tr("compare_nav"), icon=":material/compare_arrows:", url_path="vergelijken"),
     st.Page(
         "pages/review.py",
         title=tr("ui_nav_review"),

@@ -21,7 +21,7 @@ from framework.schema import SCHEMA_DIR, schemas, write_schemas
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules with a ``register(subparsers)`` function that add their own sub-commands.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["framework.cli_db", "framework.cli_report", "framework.cli_compare"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -81,9 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="completeness, consistency and suggested conclusions of an assessment")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument(
-        "--lang", choices=["nl", "en"], help="language of the messages (default: the assessment's)"
-    )
+    p.add_argument("--lang", choices=["nl", "en"], help="language of the messages (default: the assessment's)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="print or write the JSON Schemas of the file formats")

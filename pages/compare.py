@@ -1,0 +1,411 @@
+"""Compare: two to six assessments side by side, or two revisions of one assessment with a word-level diff.
+
+The page draws what :mod:`framework.compare` returns; user text is shown escaped (``ui.text.plain``), never as
+HTML. ``?ids=ID&ids=ID`` in the URL preselects assessments (a link from elsewhere in the app).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from framework import compare, compare_revisions
+from framework.assessment import Status
+from framework.compare_export import render_pdf, to_csv_bytes
+from framework.diff import Op, Segment
+from framework.errors import IpceiError
+from framework.i18n import format_date, format_datetime, t
+from framework.loading import default_framework, find_framework
+from framework.store import ListQuery
+from ui import state
+from ui.i18n import lang, tr
+from ui.services import store
+from ui.text import local_time, plain
+
+LIST_LIMIT = 100  # assessments offered in the picker; filters narrow it down
+MAX_ATTRIBUTION_STEPS = 50  # revisions read to say who changed a field last
+MAX_VERSIONS = 20  # versions of one assessment followed back and forth
+IDS, LABELS, MODE, ONLY = "cmp_ids", "cmp_labels", "cmp_mode", "cmp_only_diff"
+REV_ID, REV_OLD, REV_NEW = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new"
+VERDICT_KINDS = ("choice", "scale", "multichoice", "amount")
+BADGES = {"same": "gray", "different": "orange", "not_applicable": "violet"}
+
+state.flush()  # leaving the wizard: autosave what was typed there
+L = lang()
+framework = default_framework()
+labels: dict[str, str] = st.session_state.setdefault(LABELS, {})
+
+st.title(tr("compare_title"))
+st.caption(tr("compare_intro"))
+modes = {m: tr(f"compare_mode_{m}") for m in ("assessments", "revisions")}
+mode = st.radio(tr("compare_mode"), list(modes), key=MODE, horizontal=True, format_func=modes.__getitem__)
+
+
+# --- picking from the store -----------------------------------------------------------------------------------
+
+
+def _label(item: Any) -> str:
+    day = format_date(local_time(item.updated_at), L)
+    return " · ".join((item.title, item.ipcei, t(f"status_{item.status.value}", L), day))
+
+
+def filtered() -> list[str]:
+    """The ids of the assessments that match the filters (at most LIST_LIMIT); their labels remembered."""
+    advice_field = framework.question("q14").field("advice") if framework.question("q14") else None  # type: ignore[union-attr]
+    advices = {o.id: o.label(L) for o in advice_field.options} if advice_field else {}
+    ecosystems = {e.id: e.label(L) for e in framework.ecosystems}
+    phases = {p.id: p.label(L) for p in framework.phases}
+    statuses = {s.value: t(f"status_{s.value}", L) for s in Status if s != Status.GEARCHIVEERD}
+    with st.expander(tr("compare_filters"), icon=":material/filter_list:", expanded=True):
+        row = st.columns([3, 2, 2, 2, 2, 1.5])
+        text = row[0].text_input(tr("compare_filter_text"), key="cmp_f_text", max_chars=200)
+        choose: dict[str, Any] = {}
+        for col, name, options in (
+            (row[1], "ecosystem", ecosystems), (row[2], "phase", phases),
+            (row[3], "status", statuses), (row[4], "advice", advices),
+        ):  # fmt: skip
+            choose[name] = col.selectbox(
+                tr(f"compare_meta_{name}") if name != "advice" else tr("compare_advice"), list(options),
+                index=None, key=f"cmp_f_{name}", format_func=options.__getitem__, placeholder=tr("compare_filter_all"),
+            )  # fmt: skip
+        years = list(range(date.today().year, 2019, -1))
+        year = row[5].selectbox(
+            tr("compare_filter_year"), years, index=None, key="cmp_f_year", placeholder=tr("compare_filter_all")
+        )
+    page = store().list(ListQuery(**choose, year=year, text=(text or "").strip() or None, limit=LIST_LIMIT))
+    for item in page.items:
+        labels[item.id] = _label(item)
+    key = "compare_matches_more" if page.total > len(page.items) else "compare_matches"
+    st.caption(tr(key, total=page.total, shown=len(page.items)))
+    return [item.id for item in page.items]
+
+
+def subject(record_id: str, revision: int | None = None) -> compare.Subject:
+    """An assessment from the store (its latest revision, or the one asked for) with its framework."""
+    record = store().get(record_id)
+    fw = store().framework_for(record)
+    if revision is None or revision == record.revision:
+        return compare.Subject(record.assessment, fw, ref=record_id, revision=record.revision)
+    assessment = store().revision(record_id, revision)
+    if assessment.framework.key != fw.key:
+        fw = find_framework(assessment.framework.id, assessment.framework.version) or fw
+    return compare.Subject(assessment, fw, ref=record_id, revision=revision)
+
+
+# --- drawing a comparison -------------------------------------------------------------------------------------
+
+
+def badge(status: compare.RowStatus) -> str:
+    """A status as a badge that reads without colour: the sign and the word."""
+    return f":{BADGES[status.value]}-badge[{status.marker()} {tr(f'compare_status_{status.value}')}]"
+
+
+def draw_cell(cell: compare.Cell, kind: str) -> None:
+    if not cell.applicable:
+        st.caption(f"{tr('compare_na_short')} ({tr('compare_not_applicable')})")
+    elif cell.empty:
+        st.caption(tr("compare_not_answered"))
+    elif kind in VERDICT_KINDS or kind == compare.META:
+        st.markdown(f"**{plain(cell.text)}**" if kind in VERDICT_KINDS else plain(cell.text))
+    else:
+        st.markdown(plain(cell.preview))
+        if cell.folded:
+            with st.expander(tr("compare_show_full")):
+                st.markdown(plain(cell.text))
+
+
+def draw_rows(comparison: compare.Comparison, rows: tuple[compare.Row, ...]) -> None:
+    widths = [2.2] + [3] * len(comparison.columns)
+    for row in rows:
+        cols = st.columns(widths)
+        cols[0].markdown(f"{plain(row.label)}  \n{badge(row.status)}")
+        for col, cell in zip(cols[1:], row.cells, strict=True):
+            with col:
+                draw_cell(cell, row.kind)
+
+
+def draw_header(comparison: compare.Comparison) -> None:
+    cols = st.columns([2.2] + [3] * len(comparison.columns))
+    for col, column in zip(cols[1:], comparison.columns, strict=True):
+        col.markdown(f"**{plain(column.heading)}**  \n{plain(column.ipcei)}")
+
+
+def draw_question(comparison: compare.Comparison, q: compare.QuestionBlock) -> None:
+    with st.container(border=True, key=f"cmp_q_{q.id}"):
+        icon = "⚖️ " if q.advice else ""
+        st.markdown(f"{icon}**{plain(q.heading)}** · {plain(q.title)}  \n{badge(q.status)}")
+        if q.rows:
+            draw_rows(comparison, q.rows)
+        else:
+            st.caption(tr("compare_all_same"))
+        if q.footnote:
+            st.caption(plain(q.footnote))
+
+
+def verdict_chart(comparison: compare.Comparison) -> alt.LayerChart | None:
+    points = comparison.verdict_points()
+    if not points:
+        return None
+    rows = len({p["field"] for p in points})
+    base = alt.Chart(pd.DataFrame(points)).encode(  # a DataFrame goes to the browser as Arrow
+        y=alt.Y("field:N", sort=alt.SortField("order"), title=tr("compare_chart_question"),
+                axis=alt.Axis(labelLimit=360)),
+        x=alt.X("letter:N", title=tr("compare_chart_assessment"), axis=alt.Axis(orient="top", labelAngle=0)),
+        tooltip=[alt.Tooltip("assessment:N", title=tr("compare_chart_assessment")),
+                 alt.Tooltip("field:N", title=tr("compare_chart_question")),
+                 alt.Tooltip("value:N", title=tr("compare_chart_verdict"))],
+    )  # fmt: skip
+    marks = base.mark_point(size=110, filled=True, opacity=0.9).encode(
+        shape=alt.Shape("value:N", legend=None), color=alt.Color("value:N", legend=None)
+    )
+    text = base.mark_text(align="left", dx=9, fontSize=11).encode(text="value:N")
+    return (marks + text).properties(height=max(160, 26 * rows))
+
+
+def downloads(comparison: compare.Comparison, only: bool) -> None:
+    name = f"vergelijking-{date.today().isoformat()}" if L == "nl" else f"comparison-{date.today().isoformat()}"
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            tr("compare_download_pdf"), data=lambda: render_pdf(comparison, only_differences=only),
+            file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+            on_click="ignore", key="cmp_pdf", type="primary",
+        )  # fmt: skip
+        st.download_button(
+            tr("compare_download_csv"), data=lambda: to_csv_bytes(comparison, only_differences=only),
+            file_name=f"{name}.csv", mime="text/csv", icon=":material/table:", on_click="ignore", key="cmp_csv",
+        )  # fmt: skip
+
+
+def side_by_side() -> None:
+    matches = filtered()
+    seeded = st.query_params.get_all("ids")
+    if IDS not in st.session_state and seeded:
+        st.session_state[IDS] = list(dict.fromkeys(seeded))[: compare.MAX_SUBJECTS]
+    chosen = [i for i in st.session_state.get(IDS, []) if i in labels or _remember(i)]
+    options = chosen + [i for i in matches if i not in chosen]
+    if not options:
+        st.info(tr("compare_empty_store"), icon=":material/info:")
+        return
+    picked = st.multiselect(
+        tr("compare_pick"), options, key=IDS, max_selections=compare.MAX_SUBJECTS,
+        format_func=lambda i: labels.get(i, i), placeholder=tr("compare_pick_placeholder"),
+        help=tr("compare_pick_help", limit=LIST_LIMIT),
+    )  # fmt: skip
+    if len(picked) < compare.MIN_SUBJECTS:
+        st.info(tr("compare_pick_more"), icon=":material/info:")
+        return
+    try:
+        comparison = compare.build([subject(i) for i in picked], lang=L)
+    except IpceiError as exc:
+        st.error(tr("compare_load_failed", detail=plain(exc)), icon=":material/error:")
+        return
+    s = comparison.summary
+    cols = st.columns(3)
+    cols[0].metric(tr("compare_metric_different"), f"{s.different} / {s.questions}", border=True)
+    cols[1].metric(tr("compare_metric_same"), f"{s.same} / {s.questions}", border=True)
+    cols[2].metric(tr("compare_metric_not_applicable"), str(s.not_applicable), border=True)
+    if comparison.frameworks_differ:
+        st.info(tr("compare_frameworks_differ"), icon=":material/difference:")
+    only = st.toggle(tr("compare_only_differences"), key=ONLY)
+    downloads(comparison, only)
+    st.caption(tr("compare_legend"))
+    meta, questions = comparison.shown(only)
+    if only and not meta and not questions:
+        st.success(tr("compare_nothing_differs"), icon=":material/check_circle:")
+
+    st.subheader(tr("compare_chart_title"))
+    chart = verdict_chart(comparison)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch", alt=tr("compare_chart_alt", count=len(comparison.columns)))
+        st.caption(tr("compare_chart_caption"))
+
+    draw_header(comparison)
+    if meta:
+        st.subheader(tr("compare_meta"))
+        with st.container(border=True, key="cmp_meta"):
+            draw_rows(comparison, meta)
+    concluding = [q for q in questions if q.concluding]
+    if concluding:
+        st.subheader(tr("compare_conclusions"))
+        for q in concluding:
+            draw_question(comparison, q)
+    part = None
+    for q in questions:
+        if q.concluding:
+            continue
+        if q.part != part:
+            part = q.part
+            st.subheader(plain(part))
+        draw_question(comparison, q)
+
+
+def _remember(record_id: str) -> bool:
+    """Label an id that came from the URL or an earlier filter; False when the store does not know it."""
+    try:
+        record = store().get(record_id)
+    except IpceiError:
+        return False
+    m = record.assessment.meta
+    day = format_date(local_time(record.updated_at), L)
+    labels[record_id] = " · ".join((m.title, m.ipcei, t(f"status_{record.status.value}", L), day))
+    return True
+
+
+# --- revisions ------------------------------------------------------------------------------------------------
+
+
+def _wrap(text: str, before: str, after: str) -> str:
+    """Markdown for inserted or deleted text, line by line, with the white space outside the markers."""
+    out = []
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            out.append("  \n")
+        core = line.strip()
+        if core:
+            lead, trail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
+            out.append(f"{lead}{before}{plain(core)}{after}{trail}")
+        elif line:
+            out.append(" ")
+    return "".join(out)
+
+
+def diff_markdown(segments: tuple[Segment, ...]) -> str:
+    parts = []
+    for segment in segments:
+        if segment.op == Op.EQUAL:
+            parts.append(plain(segment.text))
+        elif segment.op == Op.DELETE:
+            parts.append(_wrap(segment.text, ":red[~~", "~~]"))
+        else:
+            parts.append(_wrap(segment.text, ":green[**", "**]"))
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Rev:
+    """One revision in the chain of versions of an assessment (a new version supersedes a signed-off one)."""
+
+    key: str  # "<id>@<number>"
+    version: int
+    id: str
+    number: int
+    by: str
+    at: Any
+    status: Status
+
+
+def chain(record_id: str) -> list[str]:
+    """The ids of the versions of an assessment, oldest first: what it supersedes, itself, what supersedes it."""
+    links = getattr(store(), "version_links", None)
+    ids = [record_id]
+    while links is not None and len(ids) < MAX_VERSIONS and (older := links(ids[0])[0]) and older not in ids:
+        ids.insert(0, older)
+    while links is not None and len(ids) < MAX_VERSIONS and (newer := links(ids[-1])[1]) and newer not in ids:
+        ids.append(newer)
+    return ids
+
+
+def revisions_of(ids: list[str]) -> list[Rev]:
+    return [
+        Rev(f"{aid}@{r.number}", version, aid, r.number, r.by, r.at, r.status)
+        for version, aid in enumerate(ids, start=1)
+        for r in store().history(aid)
+    ]
+
+
+def _pick_pair(old: str, new: str) -> None:
+    st.session_state[REV_OLD], st.session_state[REV_NEW] = old, new
+
+
+def revisions() -> None:
+    matches = filtered()
+    current = st.session_state.get(REV_ID)
+    options = ([current] if current and current not in matches and _remember(current) else []) + matches
+    if not options:
+        st.info(tr("compare_empty_store"), icon=":material/info:")
+        return
+    record_id = st.selectbox(
+        tr("compare_pick_one"), options, index=None, key=REV_ID, format_func=lambda i: labels.get(i, i),
+        placeholder=tr("compare_pick_one_placeholder"),
+    )  # fmt: skip
+    if record_id is None:
+        return
+    ids = chain(record_id)
+    revs = revisions_of(ids)
+    if len(revs) < 2:
+        st.info(tr("compare_revision_single"), icon=":material/info:")
+        return
+    by_key = {r.key: r for r in revs}
+    keys = [r.key for r in reversed(revs)]
+    if len(ids) > 1:
+        st.caption(tr("compare_versions", count=len(ids)))
+
+    def rev_label(key: str) -> str:
+        r = by_key[key]
+        status = t(f"status_{r.status.value}", L)
+        text = t(
+            "compare_revision_label", L, number=r.number, by=r.by, at=format_datetime(local_time(r.at)), status=status
+        )
+        return f"{t('compare_version', L, number=r.version)} · {text}" if len(ids) > 1 else text
+
+    def short(key: str) -> str:
+        r = by_key[key]
+        if len(ids) > 1:
+            return t("compare_rev_short", L, version=r.version, number=r.number)
+        return t("compare_rev_short_single", L, number=r.number)
+
+    if st.session_state.get(REV_OLD) not in by_key or st.session_state.get(REV_NEW) not in by_key:
+        _pick_pair(keys[1], keys[0])
+    for old_rev, new_rev in compare_revisions.signed_off_pairs(revs):
+        st.button(
+            tr("compare_signed_off_pair", old=short(old_rev.key), new=short(new_rev.key)),
+            key=f"cmp_pair_{old_rev.key}_{new_rev.key}", on_click=_pick_pair, args=(old_rev.key, new_rev.key),
+            icon=":material/verified:", type="tertiary",
+        )  # fmt: skip
+    cols = st.columns(2)
+    old_key = cols[0].selectbox(tr("compare_revision_old"), keys, key=REV_OLD, format_func=rev_label)
+    new_key = cols[1].selectbox(tr("compare_revision_new"), keys, key=REV_NEW, format_func=rev_label)
+    if old_key == new_key:
+        st.info(tr("compare_revision_same"), icon=":material/info:")
+        return
+    old, new = by_key[old_key], by_key[new_key]
+    older, newer = subject(old.id, old.number), subject(new.id, new.number)
+    comparison = compare.build([older, newer], lang=L)
+    changes = compare_revisions.changes(comparison)
+    if not changes:
+        st.success(tr("compare_no_changes"), icon=":material/check_circle:")
+        return
+    st.caption(tr("compare_changes_count", count=len(changes), old=short(old_key), new=short(new_key)))
+    st.caption(tr("compare_diff_legend"))
+    first, last = revs.index(old), revs.index(new)
+    steps = revs[first + 1 : last + 1]
+    who: dict[str, compare_revisions.Attribution] = {}
+    if 0 < len(steps) <= MAX_ATTRIBUTION_STEPS:
+        loaded = [(r, newer.assessment if r is new else store().revision(r.id, r.number)) for r in steps]
+        who = compare_revisions.attribute([c.row.key for c in changes], older.assessment, loaded)
+    for change in changes:
+        with st.container(border=True, key=f"cmp_change_{change.row.key.replace('.', '_')}"):
+            where = change.question.heading if change.question else tr("compare_meta")
+            st.markdown(f"**{plain(where)}** · {plain(change.row.label)}")
+            if (by := who.get(change.row.key)) is not None:
+                at = format_datetime(local_time(by.at))
+                st.caption(tr("compare_changed_by", revision=short(by.revision.key), by=plain(by.by), at=at))
+            if change.row.kind in (*VERDICT_KINDS, compare.META) and "\n" not in change.row.cells[1].text:
+                was, now = (c.text or tr("compare_not_answered") for c in change.row.cells)
+                st.markdown(
+                    f"{tr('compare_diff_old_value')}: :red[~~{plain(was)}~~] → "
+                    f"{tr('compare_diff_new_value')}: :green[**{plain(now)}**]"
+                )
+            else:
+                st.markdown(diff_markdown(change.segments))
+
+
+if mode == "revisions":
+    revisions()
+else:
+    side_by_side()
