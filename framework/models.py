@@ -253,9 +253,7 @@ class Framework(Strict):
             for pi, qi, q in numbered:
                 value = getattr(q, attr)
                 if value in seen:
-                    raise Located(
-                        ("parts", pi, "questions", qi, attr), f"duplicate question {attr} {value!r}"
-                    )
+                    raise Located(("parts", pi, "questions", qi, attr), f"duplicate question {attr} {value!r}")
                 seen[value] = True
         for name in ("ecosystems", "phases", "member_states"):
             _unique([e.id for e in getattr(self, name)], f"{name} id", (name, "{}", "id"))
@@ -263,9 +261,7 @@ class Framework(Strict):
             where = ("rules", "consistency", ri)
             for qi, qid in enumerate(rule.questions):
                 if self.question(qid) is None:
-                    raise Located(
-                        (*where, "questions", qi), f"names the question {qid!r}, which does not exist"
-                    )
+                    raise Located((*where, "questions", qi), f"names the question {qid!r}, which does not exist")
             self._check_condition((*where, "when"), rule.when)
         _unique([r.id for r in self.rules.consistency], "rule id", ("rules", "consistency", "{}", "id"))
         _unique([r.id for r in self.rules.suggestions], "rule id", ("rules", "suggestions", "{}", "id"))
@@ -274,9 +270,7 @@ class Framework(Strict):
             target = self._resolve((*where, "target"), rule.target)
             for ci, case in enumerate(rule.cases):
                 if target is not None and target.options and target.option(case.value) is None:
-                    raise Located(
-                        (*where, "cases", ci, "value"), f"{case.value!r} is not an option of {rule.target}"
-                    )
+                    raise Located((*where, "cases", ci, "value"), f"{case.value!r} is not an option of {rule.target}")
                 self._check_condition((*where, "cases", ci, "when"), case.when)
         return self
 
@@ -343,11 +337,7 @@ def _unique(ids: list[Any], what: str, template: tuple = ()) -> None:
     for index, item in enumerate(ids):
         if item in seen:
             path = tuple(index if part == "{}" else part for part in template)
-            raise (
-                Located(path, f"duplicate {what} {item!r}")
-                if path
-                else ValueError(f"duplicate {what} {item!r}")
-            )
+            raise (Located(path, f"duplicate {what} {item!r}") if path else ValueError(f"duplicate {what} {item!r}"))
         seen.add(item)
 
 

@@ -137,9 +137,7 @@ def completeness(framework: Framework, assessment: Assessment) -> list[Finding]:
                     en=messages.missing.en.format(question=number, field=answer_field.label.en),
                 )
                 findings.append(
-                    Finding(
-                        "required", Severity.WARNING, (question.id,), text, f"{question.id}.{answer_field.id}"
-                    )
+                    Finding("required", Severity.WARNING, (question.id,), text, f"{question.id}.{answer_field.id}")
                 )
             elif (
                 answer_field.type == FieldType.TEXT
@@ -157,9 +155,7 @@ def completeness(framework: Framework, assessment: Assessment) -> list[Finding]:
                     en=messages.too_short.en.format(field=answer_field.label.en, **params),
                 )
                 findings.append(
-                    Finding(
-                        "too-short", Severity.INFO, (question.id,), text, f"{question.id}.{answer_field.id}"
-                    )
+                    Finding("too-short", Severity.INFO, (question.id,), text, f"{question.id}.{answer_field.id}")
                 )
     return findings
 

@@ -114,7 +114,7 @@ def test_upgrades_a_database_made_by_the_first_schema(store_url):
         open_store(store_url, upgrade=False)
 
     store = open_store(store_url)
-    assert schema_version(store.engine) == 2
+    assert schema_version(store.engine) == 3
     assert store.verify() == []  # the old rows, hashed by the old program, still verify
     record = store.get(aid)
     assert record.created_at == datetime(2021, 12, 1, 9, 30, 0, 123456, tzinfo=UTC)

@@ -75,9 +75,7 @@ def add_reviews(
         )
 
 
-def add_signoff(
-    conn: Connection, aid: str, revision: int, content_hash: str, by: str, role: str, at: datetime
-) -> None:
+def add_signoff(conn: Connection, aid: str, revision: int, content_hash: str, by: str, role: str, at: datetime) -> None:
     conn.execute(
         signoffs.insert().values(
             assessment_id=aid, revision=revision, content_hash=content_hash, approved_by=by, role=role, approved_at=at

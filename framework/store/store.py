@@ -258,8 +258,7 @@ class Store(WorkflowReads):
         )
         if not archiving:
             raise FrozenError(
-                f"assessment {aid} is {current} (signed off) and can no longer be changed; "
-                "make a new version instead",
+                f"assessment {aid} is {current} (signed off) and can no longer be changed; make a new version instead",
                 unsaved=p.assessment,
             )
 
