@@ -6,6 +6,7 @@ accessibility report go to ``test-artifacts/`` (kept after the run).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -184,3 +185,29 @@ def _inside_streamlit_widget(page, node: dict) -> bool:
         return bool(page.evaluate(script))
     except Exception:
         return False
+
+
+def check_browser_prerequisites() -> None:
+    """Chromium from Debian and axe-core from npm; a clear failure when either is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps (Debian package chromium)")
+    ensure_axe()
+    ARTIFACTS.mkdir(exist_ok=True)
+
+
+@contextlib.contextmanager
+def browser_page(width: int, last_shot: str):
+    """A fresh headless Chromium page; a screenshot of what it showed when the test ended, also on a failure."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            yield page
+        finally:
+            shot(page, last_shot)
+            context.close()
+            browser.close()

@@ -19,13 +19,12 @@ from pathlib import Path
 import pytest
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     IDLE,
     ROOT,
     Server,
     axe,
-    ensure_axe,
+    browser_page,
+    check_browser_prerequisites,
     free_port,
     settle,
     shot,
@@ -68,10 +67,7 @@ class CompareServer(Server):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps (Debian package chromium)")
-    ensure_axe()
-    ARTIFACTS.mkdir(exist_ok=True)
+    check_browser_prerequisites()
     data = tmp_path_factory.mktemp("compare-browser-data")
     from framework.store import open_store
 
@@ -86,17 +82,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
+    with browser_page(1500, "compare-zz-laatste-stand") as page:
         yield page
-        shot(page, "compare-zz-laatste-stand")
-        context.close()
-        browser.close()
 
 
 def pick(page, title: str) -> None:

@@ -12,7 +12,16 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, Server, axe, ensure_axe, settle, shot
+from browser_support import (
+    ARTIFACTS,
+    IDLE,
+    Server,
+    axe,
+    browser_page,
+    check_browser_prerequisites,
+    settle,
+    shot,
+)
 
 from framework.assessment import is_empty
 from framework.loading import default_framework, load_assessment
@@ -28,10 +37,7 @@ if not EXAMPLE.exists():  # until the examples land, the report's fixture is a c
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps (Debian package chromium)")
-    ensure_axe()
-    ARTIFACTS.mkdir(exist_ok=True)
+    check_browser_prerequisites()
     running = Server(tmp_path_factory.mktemp("browser-data"), ARTIFACTS / "streamlit-browser.log")
     yield running
     running.stop()
@@ -39,17 +45,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
+    with browser_page(1400, "zz-laatste-stand") as page:
         yield page
-        shot(page, "zz-laatste-stand")  # what the page showed when the test ended (also on a failure)
-        context.close()
-        browser.close()
 
 
 def open_store_of(server):
