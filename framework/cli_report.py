@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from framework.assessment import Assessment
+from framework.cli_db import default_user
 from framework.errors import InputError, ReportError
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import load_assessment
@@ -21,16 +23,17 @@ from framework.yamlio import dump_yaml
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def resolve_assessment(ref: str) -> tuple[Assessment, Framework]:
-    """The assessment that ``render`` is asked for.
+def is_store_id(ref: str) -> bool:
+    """An id (or its first characters) of a stored assessment rather than a file name."""
+    return not Path(ref).exists() and re.fullmatch(r"[0-9a-fA-F]{4,32}", ref) is not None
 
-    Today ``ref`` is a YAML or JSON file. Hook for the store: when ``ref`` is not an existing file, a later
-    version looks it up as an assessment id in the store (``framework.store``) before giving up.
-    """
+
+def resolve_assessment(ref: str) -> tuple[Assessment, Framework]:
+    """The assessment in a YAML or JSON file (a stored assessment is rendered by :func:`cmd_render` itself)."""
     path = Path(ref)
     if path.exists():
         return load_assessment(path)
-    raise InputError.single(ref, "no such file")
+    raise InputError.single(ref, "no such file (nor an assessment id in the store)")
 
 
 def _write(path: str, data: bytes) -> None:
@@ -46,6 +49,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from framework.report import ReportOptions, html_to_pdf, render_html
 
+    if is_store_id(args.file):
+        return _render_stored(args)
     assessment, framework = resolve_assessment(args.file)
     options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance)
     html = render_html(assessment, framework, options=options)
@@ -55,6 +60,29 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.output:
         _write(args.output, html_to_pdf(html, assessment, lang=options.lang))
         print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _render_stored(args: argparse.Namespace) -> int:
+    """A stored assessment: with its parafenlijst, and signed when it is signed off and a key is configured."""
+    from framework.advice import advice_pdf
+    from framework.report import render_html
+    from framework.store import open_store
+    from framework.workflow import parafenlijst
+
+    with open_store(args.database) as store:
+        assessment_id = store.resolve(args.file)
+        record = store.get(assessment_id)
+        lang = args.lang or record.assessment.meta.language
+        if args.html:
+            sheet = parafenlijst(store, assessment_id)
+            html = render_html(record.assessment, store.framework_for(record), lang=lang, signoff=sheet)
+            _write(args.html, html.encode("utf-8"))
+            print(f"wrote {args.html}")
+        if args.output:
+            _write(args.output, advice_pdf(store, assessment_id, lang=lang, sign=None))
+            store.record_event(assessment_id, "exported", args.by or default_user(), {"file": args.output})
+            print(f"wrote {args.output}")
     return EXIT_OK
 
 
@@ -75,8 +103,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="the advice as PDF/A-3b (and/or HTML), with the assessment embedded")
-    p.add_argument("file", metavar="FILE", help="assessment file (YAML or JSON)")
+    p.add_argument("file", metavar="FILE|ID", help="assessment file (YAML or JSON), or the id of a stored one")
     p.add_argument("-o", "--output", metavar="OUT.pdf", help="write the PDF here")
+    p.add_argument("--database", metavar="URL", help="for an id: database URL (default: IPCEI_DATABASE_URL/SQLite)")
+    p.add_argument("--by", metavar="NAME", help="for an id: who exports, for the audit log (default: IPCEI_USER)")
     p.add_argument("--html", metavar="OUT.html", help="also (or only) write the HTML here")
     p.add_argument("--lang", choices=list(LANGUAGES), help="language of the fixed texts (default: IPCEI_LANG or nl)")
     p.add_argument("--no-guidance", action="store_true", help="leave out the guidance text of each question")

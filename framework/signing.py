@@ -179,7 +179,7 @@ def verify_pdf(pdf_bytes: bytes, trust: list[Any] | None = None) -> VerifyResult
     if len(embedded) > 1:
         result.problems.append(f"the PDF has {len(embedded)} signatures; only the last is checked")
     sig = embedded[-1]
-    roots = [_certificate(c) for c in trust or []]
+    roots = [load_certificate(c) for c in trust or []]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     quiet = logging.getLogger("pyhanko")
     level = quiet.level
@@ -208,7 +208,7 @@ def verify_pdf(pdf_bytes: bytes, trust: list[Any] | None = None) -> VerifyResult
     return result
 
 
-def _certificate(value: Any) -> Any:
+def load_certificate(value: Any) -> Any:
     from asn1crypto import pem, x509
 
     if isinstance(value, x509.Certificate):

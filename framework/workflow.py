@@ -30,6 +30,8 @@ class Role(StrEnum):
     AUTHOR = "author"
     REVIEWER = "reviewer"
     APPROVER = "approver"
+    RECORDS_OFFICER = "records_officer"  # files a signed-off advice in the archive
+    READER = "reader"  # management: reads and compares, takes no workflow step
 
 
 # Role names people state (or a roles file uses) for the workflow roles.
@@ -40,7 +42,12 @@ ROLE_ALIASES: dict[str, Role] = {
     "reviewer": Role.REVIEWER,
     "approver": Role.APPROVER,
     "vaststeller": Role.APPROVER,
-    "management": Role.APPROVER,
+    "records_officer": Role.RECORDS_OFFICER,
+    "records officer": Role.RECORDS_OFFICER,
+    "archivaris": Role.RECORDS_OFFICER,
+    "reader": Role.READER,
+    "lezer": Role.READER,
+    "management": Role.READER,
 }
 
 
@@ -90,7 +97,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         Step.SIGN_OFF, Status.TER_REVIEW, Status.VASTGESTELD, frozenset({Role.APPROVER}), "signed_off", four_eyes=True
     ),
-    Transition(Step.ARCHIVE, Status.VASTGESTELD, Status.GEARCHIVEERD, frozenset({Role.APPROVER}), "filed"),
+    Transition(
+        Step.ARCHIVE, Status.VASTGESTELD, Status.GEARCHIVEERD, frozenset({Role.APPROVER, Role.RECORDS_OFFICER}), "filed"
+    ),
 )
 BY_STEP = {t.step: t for t in TRANSITIONS}
 

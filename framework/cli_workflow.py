@@ -1,0 +1,236 @@
+"""``ipcei submit | review | signoff | new-version | file | sign | verify | demo-key``: review and sign-off.
+
+Every status change goes through :func:`framework.workflow.transition`, so the command line obeys the same
+transition table and four-eyes rule as the app. Who acts is ``--by NAME`` (default ``IPCEI_USER``, else the login
+name) in the role ``--role`` (author, reviewer, approver, records_officer; Dutch names such as beleidsmedewerker
+and vaststeller are accepted). Like the app's stated identity this is not an authentication: on a shared server
+the CLI runs under an account that only the records office holds (see docs/signoff.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from framework.cli_db import default_user
+from framework.errors import InputError, IpceiError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _actor(args: argparse.Namespace):
+    from framework.workflow import Actor
+
+    return Actor.of(args.by or default_user(), args.role)
+
+
+def _done(record) -> int:
+    print(f"{record.id}: {record.status} (revision {record.revision})")
+    return EXIT_OK
+
+
+def _parse_verdicts(items: list[str]) -> dict[str, tuple[str, str]]:
+    """``q3=to_improve:Motiveer de ernst`` → ``{"q3": ("to_improve", "Motiveer de ernst")}``."""
+    verdicts: dict[str, tuple[str, str]] = {}
+    problems = []
+    for item in items:
+        question, sep, rest = item.partition("=")
+        verdict, _, comment = rest.partition(":")
+        if not sep or not question.strip() or not verdict.strip():
+            problems.append(f"--verdict {item!r}: write QUESTION=VERDICT[:COMMENT], e.g. q3=to_improve:why")
+            continue
+        verdicts[question.strip()] = (verdict.strip(), comment.strip())
+    if problems:
+        raise InputError(problems)
+    return verdicts
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.store import open_store
+
+    with open_store(args.database) as store:
+        return _done(workflow.submit(store, store.resolve(args.id), _actor(args)))
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.store import open_store
+
+    verdicts = _parse_verdicts(args.verdict or [])
+    if not verdicts and not args.send_back:
+        print("ipcei review: give at least one --verdict, or --return to send it back", file=sys.stderr)
+        return EXIT_USAGE
+    with open_store(args.database) as store:
+        record = workflow.review(store, store.resolve(args.id), _actor(args), verdicts, send_back=args.send_back)
+        return _done(record)
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.advice import advice_pdf
+    from framework.store import open_store
+
+    with open_store(args.database) as store:
+        assessment_id = store.resolve(args.id)
+        record = workflow.sign_off(store, assessment_id, _actor(args))
+        _done(record)
+        signed = store.signoff(assessment_id)
+        if signed is not None:
+            print(f"signed off by {signed.by} ({signed.role}); content sha256:{signed.content_hash}")
+        if args.output:
+            Path(args.output).write_bytes(advice_pdf(store, assessment_id, lang=args.lang))
+            store.record_event(assessment_id, "exported", signed.by if signed else args.by, {"file": args.output})
+            print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_new_version(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.store import open_store
+
+    with open_store(args.database) as store:
+        record = workflow.new_version(store, store.resolve(args.id), _actor(args))
+        print(f"new version {record.id} replaces {args.id} (status {record.status})")
+    return EXIT_OK
+
+
+def cmd_file(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.store import open_store
+
+    with open_store(args.database) as store:
+        return _done(workflow.transition(store, store.resolve(args.id), workflow.Step.ARCHIVE, _actor(args)))
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign an advice PDF of a signed-off assessment: the hash inside must be one the store signed off."""
+    from framework.advice import REASON, check_advice
+    from framework.signing import SigningError, configured_key, sign_pdf
+    from framework.store import open_store
+
+    if configured_key() is None:
+        raise SigningError("no signing key: set IPCEI_SIGNING_KEY (a PKCS#12 file) and IPCEI_SIGNING_PASSWORD")
+    data = _read_pdf(args.file)
+    with open_store(args.database) as store:
+        check = check_advice(data, store=store)
+        if check.embedded_hash is None:
+            raise IpceiError(f"{args.file}: no embedded assessment; only an advice PDF made by ipcei can be signed")
+        if store.signoff_by_hash(check.embedded_hash) is None:
+            raise IpceiError(f"{args.file}: this assessment (sha256:{check.embedded_hash[:12]}) was not signed off")
+    Path(args.output).write_bytes(sign_pdf(data, reason=REASON.format(hash=check.embedded_hash)))
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from framework.advice import check_advice
+    from framework.signing import load_certificate
+
+    data = _read_pdf(args.file)
+    trust = [load_certificate(Path(p).read_bytes()) for p in args.trust or []]
+    store = None
+    if args.database or args.store:
+        from framework.store import open_store
+
+        store = open_store(args.database)
+    try:
+        result = check_advice(data, store=store, trust=trust or None)
+    finally:
+        if store is not None:
+            store.close()
+    report = result.as_dict()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        sig = result.signature
+        print(f"{args.file}: {'OK' if result.ok else 'NOT OK'}")
+        print(f"  signed: {sig.signed}; intact: {sig.intact}; valid: {sig.valid}; trusted: {sig.trusted}")
+        if sig.signer:
+            print(f"  signer: {sig.signer}; signed at: {sig.signed_at.isoformat() if sig.signed_at else '-'}")
+        print(f"  content sha256: {result.embedded_hash or '-'} (signed: {result.signed_hash or '-'})")
+        if result.stored:
+            print(f"  in the store: {result.stored}")
+        for problem in report["problems"]:
+            print(f"  problem: {problem}")
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def cmd_demo_key(args: argparse.Namespace) -> int:
+    from framework.signing import make_demo_key
+
+    path = make_demo_key(args.output, args.password, name=args.name)
+    print(f"wrote {path} (self-signed demo key, NOT for production)")
+    return EXIT_OK
+
+
+def _read_pdf(name: str) -> bytes:
+    from framework.signing import MAX_PDF_BYTES
+
+    path = Path(name)
+    try:
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise InputError.single(name, "larger than 50 MB; not an advice PDF")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(name, exc.strerror or str(exc)) from None
+
+
+def _who(p: argparse.ArgumentParser, role: str | None = None) -> None:
+    p.add_argument("id", metavar="ID", help="assessment id (or its first characters)")
+    p.add_argument("--by", metavar="NAME", help="who acts (default: IPCEI_USER, else the login name)")
+    p.add_argument("--role", default=role, required=role is None, help=f"the role acted in (default: {role})")
+    p.add_argument("--database", metavar="URL", help="database URL (default: IPCEI_DATABASE_URL or SQLite)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("submit", help="send a concept (or a returned assessment) for review")
+    _who(p, "author")
+    p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("review", help="record verdicts per answer; --return sends it back to the author")
+    _who(p, "reviewer")
+    p.add_argument(
+        "--verdict",
+        action="append",
+        metavar="Q=VERDICT[:COMMENT]",
+        help="e.g. q3=to_improve:'Motiveer de ernst' (acceptable, to_improve, to_correct); repeatable",
+    )
+    p.add_argument("--return", dest="send_back", action="store_true", help="return it to the author")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("signoff", help="sign off (vaststellen) an assessment under review: four eyes")
+    _who(p, "approver")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", help="also write the advice PDF (signed if a key is set)")
+    p.add_argument("--lang", choices=["nl", "en"], help="language of the PDF (default: the assessment's)")
+    p.set_defaults(func=cmd_signoff)
+
+    p = sub.add_parser("new-version", help="a new concept replacing a signed-off assessment")
+    _who(p, "author")
+    p.set_defaults(func=cmd_new_version)
+
+    p = sub.add_parser("file", help="file a signed-off assessment in the archive (status gearchiveerd)")
+    _who(p, "records_officer")
+    p.set_defaults(func=cmd_file)
+
+    p = sub.add_parser("sign", help="sign an advice PDF of a signed-off assessment (IPCEI_SIGNING_KEY)")
+    p.add_argument("file", metavar="ADVICE.pdf")
+    p.add_argument("-o", "--output", metavar="SIGNED.pdf", required=True)
+    p.add_argument("--database", metavar="URL", help="database URL (default: IPCEI_DATABASE_URL or SQLite)")
+    p.set_defaults(func=cmd_sign)
+
+    p = sub.add_parser("verify", help="check an advice PDF: signature, embedded assessment, latest version")
+    p.add_argument("file", metavar="ADVICE.pdf")
+    p.add_argument("--trust", action="append", metavar="CERT", help="a certificate (PEM/DER) to trust; repeatable")
+    p.add_argument("--store", action="store_true", help="also look the assessment up in the store")
+    p.add_argument("--database", metavar="URL", help="database URL (implies --store)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("demo-key", help="write a self-signed RSA demo signing key (PKCS#12), not for production")
+    p.add_argument("-o", "--output", metavar="KEY.p12", required=True)
+    p.add_argument("--password", default="", help="password of the file (default: none)")
+    p.add_argument("--name", default="IPCEI demo", help="the signer's name in the certificate")
+    p.set_defaults(func=cmd_demo_key)
