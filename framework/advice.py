@@ -27,20 +27,27 @@ def advice_pdf(store: Any, assessment_id: str, *, lang: str | None = None, sign:
     A signed-off assessment is signed when a key is configured (``sign=None``), always (``True``: an error without
     a key) or never (``False``).
     """
-    from framework.report import render_pdf
     from framework.workflow import parafenlijst
 
     record = store.get(assessment_id)
-    framework = store.framework_for(record)
-    sheet = parafenlijst(store, assessment_id)
-    pdf = render_pdf(record.assessment, framework, lang=lang or record.assessment.meta.language, signoff=sheet)
     final = record.status in FINAL
+    if sign and not final:
+        raise IpceiError(f"assessment {assessment_id} is {record.status}; only a signed-off advice is signed")
+    sheet = parafenlijst(store, assessment_id)
+    lang = lang or record.assessment.meta.language
+    return render_advice(record.assessment, store.framework_for(record), sheet, lang=lang, sign=sign)
+
+
+def render_advice(assessment: Any, framework: Any, sheet: Any, *, lang: str, sign: bool | None = None) -> bytes:
+    """The advice PDF with a parafenlijst; signed off and ``sign`` (or ``None`` and a key configured): signed."""
+    from framework.report import render_pdf
+
+    pdf = render_pdf(assessment, framework, lang=lang, signoff=sheet)
+    final = assessment.meta.status in FINAL
     if sign is None:
         sign = final and configured_key() is not None
     if sign:
-        if not final:
-            raise IpceiError(f"assessment {assessment_id} is {record.status}; only a signed-off advice is signed")
-        pdf = sign_pdf(pdf, reason=REASON.format(hash=record.assessment.content_hash()))
+        pdf = sign_pdf(pdf, reason=REASON.format(hash=assessment.content_hash()))
     return pdf
 
 

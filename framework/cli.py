@@ -21,7 +21,12 @@ from framework.schema import SCHEMA_DIR, schemas, write_schemas
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules with a ``register(subparsers)`` function that add their own sub-commands.
-COMMAND_MODULES: list[str] = ["framework.cli_db", "framework.cli_report", "framework.cli_compare", "framework.cli_workflow"]
+COMMAND_MODULES: list[str] = [
+    "framework.cli_db",
+    "framework.cli_report",
+    "framework.cli_compare",
+    "framework.cli_workflow",
+]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

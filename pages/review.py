@@ -7,11 +7,11 @@ from datetime import date
 import streamlit as st
 
 from framework import draft as drafting
-from framework import rules
+from framework import rules, workflow
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
-from ui import findings, state
+from ui import findings, signoff, state
 from ui.i18n import lang, tr
 from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
 from ui.text import plain
@@ -33,6 +33,7 @@ st.title(tr("ui_review_title"))
 st.caption(plain(meta.title) + " · " + t(f"status_{meta.status}", lang()))
 if meta.illustrative:
     st.info(t("illustrative", lang()), icon=":material/science:")
+signoff.flash()
 
 # --- open findings ---
 st.header(tr("ui_review_findings"))
@@ -53,13 +54,14 @@ if incomplete:
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
+sheet = workflow.parafenlijst(store(), d["id"]).model_dump_json()
 file_name = drafting.pdf_filename(meta.title, meta.updated or date.today())
 pdf_lang = meta.language
 try:
     show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
     if show_preview:
         with st.spinner(tr("ui_pdf_rendering")):
-            data = pdf_bytes(canonical, pdf_lang)
+            data = pdf_bytes(canonical, pdf_lang, sheet)
         if pdf_viewer_available():
             st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
         else:
@@ -68,7 +70,7 @@ try:
 
     def _download() -> bytes:
         """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
-        content = pdf_bytes(canonical, pdf_lang)
+        content = pdf_bytes(canonical, pdf_lang, sheet)
         the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
         return content
 
@@ -87,6 +89,7 @@ except (ImportError, IpceiError) as exc:
     st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 
 # --- all answers ---
+reviews = signoff.latest_reviews(d["id"])
 st.header(tr("ui_review_answers"))
 with st.container(border=True):
     st.markdown(f"**{tr('ui_step_meta')}**")
@@ -121,8 +124,12 @@ for part in framework.parts:
                 st.text(drafting.display_value(answer_field, value, lang()))
             if question.footnote:
                 st.caption(question.footnote(lang()))
+            signoff.question_comments(d, question.id, reviews)
             if st.button(tr("ui_edit"), key=f"edit|{question.id}", icon=":material/edit:", type="tertiary"):
                 target = question.id
+
+# --- review and sign-off ---
+signoff.panel(d, framework)
 
 if target is not None:
     state.go_to(target)

@@ -8,7 +8,7 @@ from framework import draft as drafting
 from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
-from ui import conflict, findings, meta_form, state, widgets
+from ui import conflict, findings, meta_form, signoff, state, widgets
 from ui.i18n import lang, tr
 from ui.services import framework_of
 from ui.text import local_time, plain
@@ -58,7 +58,11 @@ saved = tr(
 )
 st.caption(saved + (" · :material/warning: " + tr("ui_unsaved") if d["dirty"] else ""))
 if error := st.session_state.get(state.SAVE_ERROR):
-    st.error(tr("ui_save_failed", detail=plain(error)), icon=":material/error:")
+    key = "wf_frozen_error" if signoff.is_frozen(d) else "ui_save_failed"
+    st.error(tr(key, detail=plain(error)), icon=":material/error:")
+signoff.wizard_banner(d)
+frozen = signoff.is_frozen(d)
+reviews = signoff.latest_reviews(d["id"])
 
 # --- the step list ---
 # A fixed style (no user text): step buttons read left-aligned, like a table of contents.
@@ -102,7 +106,7 @@ if step.id == META_STEP:
     meta_values = meta_form.values_of(d["data"]["meta"])
     current = {name: st.session_state.get(key(name), value) for name, value in meta_values.items()}
     _meta, errors = drafting.meta_from_form(current, framework, lang(), base=meta)
-    meta_form.fields(framework, key, meta_values, errors)
+    meta_form.fields(framework, key, meta_values, errors, disabled=frozen)
 else:
     question = framework.question(step.id)
     assert question is not None
@@ -118,6 +122,7 @@ else:
     if question.guidance:
         with st.expander(tr("ui_guidance"), icon=":material/menu_book:"):
             st.markdown(question.guidance(lang()))
+    signoff.question_comments(d, question.id, reviews)
     targets = {rule.target for rule in framework.rules.suggestions}
     concluding = any(ref.startswith(f"{question.id}.") for ref in targets)
     if concluding and check.consistency:
@@ -140,12 +145,12 @@ else:
                 else:
                     if value is not None:
                         st.caption(f":material/info: {tr('ui_suggestion_deviates')}")
-                    if st.button(tr("ui_accept"), key=f"accept|{ref}", icon=":material/done:"):
+                    if st.button(tr("ui_accept"), key=f"accept|{ref}", icon=":material/done:", disabled=frozen):
                         state.set_field(d, question.id, answer_field.id, suggestion.value)
                         st.rerun()
         elif ref in targets:
             st.caption(tr("ui_no_suggestion_yet", field=answer_field.label(lang())))
-        widgets.answer_field(d, question, answer_field)
+        widgets.answer_field(d, question, answer_field, disabled=frozen)
     if question.footnote:
         st.caption(question.footnote(lang()))
     own = [f for f in check.consistency if question.id in f.questions]
@@ -161,7 +166,7 @@ st.divider()
 back, save, forward = st.columns([1, 1, 1])
 if position > 0 and back.button(tr("ui_back"), icon=":material/arrow_back:", key="nav|back"):
     target = ids[position - 1]
-if save.button(tr("ui_save"), icon=":material/save:", key="nav|save"):
+if save.button(tr("ui_save"), icon=":material/save:", key="nav|save", disabled=frozen):
     result = state.save()
     if result == "saved":
         st.toast(tr("ui_saved"), icon=":material/check:")

@@ -13,7 +13,14 @@ from ui.i18n import lang, tr
 from ui.text import plain
 
 
-def fields(framework: Framework, key: Callable[[str], str], values: dict[str, Any], errors: dict[str, str]) -> None:
+def fields(
+    framework: Framework,
+    key: Callable[[str], str],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    disabled: bool = False,
+) -> None:
     """Draw the metadata fields; ``key(name)`` gives each widget's key, ``values`` their first values."""
     for name, value in values.items():
         st.session_state.setdefault(key(name), value)
@@ -22,15 +29,28 @@ def fields(framework: Framework, key: Callable[[str], str], values: dict[str, An
     states = {m.id: m.label(lang()) for m in framework.member_states}
     left, right = st.columns(2, gap="large")
     with left:
-        st.text_input(tr("ui_meta_title") + " *", key=key("title"), max_chars=200, placeholder=tr("ui_ph_meta_title"))
+        st.text_input(
+            tr("ui_meta_title") + " *",
+            key=key("title"),
+            disabled=disabled,
+            max_chars=200,
+            placeholder=tr("ui_ph_meta_title"),
+        )
         _error(errors, "title")
-        st.text_input(tr("ui_meta_ipcei") + " *", key=key("ipcei"), max_chars=200, placeholder=tr("ui_ph_ipcei"))
+        st.text_input(
+            tr("ui_meta_ipcei") + " *",
+            key=key("ipcei"),
+            disabled=disabled,
+            max_chars=200,
+            placeholder=tr("ui_ph_ipcei"),
+        )
         _error(errors, "ipcei")
         st.selectbox(
             tr("ui_meta_ecosystem") + " *",
             list(ecosystems),
             index=None,
             key=key("ecosystem"),
+            disabled=disabled,
             format_func=ecosystems.__getitem__,
             placeholder=tr("ui_ph_ecosystem"),
             help=tr("ui_help_ecosystem"),
@@ -41,6 +61,7 @@ def fields(framework: Framework, key: Callable[[str], str], values: dict[str, An
             list(phases),
             index=None,
             key=key("phase"),
+            disabled=disabled,
             format_func=phases.__getitem__,
             placeholder=tr("ui_ph_phase"),
         )
@@ -49,18 +70,35 @@ def fields(framework: Framework, key: Callable[[str], str], values: dict[str, An
             tr("ui_meta_member_states"),
             list(states),
             key=key("member_states"),
+            disabled=disabled,
             format_func=states.__getitem__,
             placeholder=tr("ui_ph_member_states"),
             help=tr("ui_help_member_states"),
         )
         _error(errors, "member_states")
     with right:
-        st.text_input(tr("ui_meta_case_number"), key=key("case_number"), max_chars=300, placeholder=tr("ui_ph_case"))
+        st.text_input(
+            tr("ui_meta_case_number"),
+            key=key("case_number"),
+            disabled=disabled,
+            max_chars=300,
+            placeholder=tr("ui_ph_case"),
+        )
         _error(errors, "case_number")
-        st.text_input(tr("ui_meta_ministry"), key=key("ministry"), max_chars=300, placeholder=tr("ui_ph_ministry"))
+        st.text_input(
+            tr("ui_meta_ministry"),
+            key=key("ministry"),
+            disabled=disabled,
+            max_chars=300,
+            placeholder=tr("ui_ph_ministry"),
+        )
         _error(errors, "ministry")
         st.text_input(
-            tr("ui_meta_department"), key=key("department"), max_chars=300, placeholder=tr("ui_ph_department")
+            tr("ui_meta_department"),
+            key=key("department"),
+            disabled=disabled,
+            max_chars=300,
+            placeholder=tr("ui_ph_department"),
         )
         _error(errors, "department")
         st.number_input(
@@ -70,6 +108,7 @@ def fields(framework: Framework, key: Callable[[str], str], values: dict[str, An
             step=1_000_000,
             value=None,
             key=key("national_budget_eur"),
+            disabled=disabled,
             format="%d",
             placeholder=tr("ui_ph_amount"),
             help=tr("ui_help_budget"),
@@ -78,7 +117,13 @@ def fields(framework: Framework, key: Callable[[str], str], values: dict[str, An
         if budget is not None:
             st.caption(format_eur(int(budget), lang()))
         _error(errors, "national_budget_eur")
-        st.text_input(tr("ui_meta_author") + " *", key=key("author"), max_chars=120, placeholder=tr("ui_ph_author"))
+        st.text_input(
+            tr("ui_meta_author") + " *",
+            key=key("author"),
+            disabled=disabled,
+            max_chars=120,
+            placeholder=tr("ui_ph_author"),
+        )
         _error(errors, "author")
 
 

@@ -33,12 +33,18 @@ def framework_of(data: dict[str, Any]) -> Framework:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def pdf_bytes(canonical: str, lang: str) -> bytes:
-    """The advice PDF of an assessment given as canonical JSON (the cache key), rendered once per content."""
-    from framework.report import render_pdf
+def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
+    """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
+
+    The arguments are the cache key: rendered once per content. A signed-off assessment is signed (PAdES) when
+    ``IPCEI_SIGNING_KEY`` is configured.
+    """
+    from framework.advice import render_advice
+    from framework.report_view import SignOffSheet
 
     assessment = Assessment.model_validate_json(canonical)
-    return render_pdf(assessment, framework_of(assessment.model_dump(mode="json")), lang=lang)
+    signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
+    return render_advice(assessment, framework_of(assessment.model_dump(mode="json")), signoff, lang=lang)
 
 
 def pdf_viewer_available() -> bool:

@@ -26,12 +26,12 @@ def required_label(answer_field: AnswerField) -> str:
     return f"{label} *" if answer_field.required else label
 
 
-def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerField) -> None:
-    """Draw the widget of one answer field of the draft."""
+def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerField, *, disabled: bool = False) -> None:
+    """Draw the widget of one answer field of the draft (read-only when ``disabled``, e.g. signed off)."""
     key = state.field_key(d, question.id, answer_field.id)
     value = d["data"].get("answers", {}).get(question.id, {}).get(answer_field.id)
     if answer_field.type == FieldType.SOURCES:
-        _sources(key, answer_field, value)
+        _sources(key, answer_field, value, disabled)
         return
     if key not in st.session_state:
         st.session_state[key] = drafting.to_form(answer_field, value)
@@ -39,19 +39,20 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
     help_text = answer_field.help(lang()) if answer_field.help else None
     match answer_field.type:
         case FieldType.TEXT:
-            _text(key, label, help_text, answer_field)
+            _text(key, label, help_text, answer_field, disabled)
         case FieldType.LIST:
-            st.text_area(label, key=key, help=help_text, placeholder=tr("ui_ph_list"), height=120)
+            st.text_area(label, key=key, disabled=disabled, help=help_text, placeholder=tr("ui_ph_list"), height=120)
             items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
             st.caption(tr("ui_list_hint", count=len(items)))
         case FieldType.CHOICE | FieldType.SCALE:
-            _choice(key, label, help_text, answer_field)
+            _choice(key, label, help_text, answer_field, disabled)
         case FieldType.MULTICHOICE:
             labels = {o.id: o.label(lang()) for o in answer_field.options}
             st.multiselect(
                 label,
                 list(labels),
                 key=key,
+                disabled=disabled,
                 help=help_text,
                 format_func=labels.__getitem__,
                 placeholder=tr("ui_ph_multi"),
@@ -64,6 +65,7 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 step=1_000_000,
                 value=None,
                 key=key,
+                disabled=disabled,
                 help=help_text,
                 placeholder=tr("ui_ph_amount"),
                 format="%d",
@@ -73,12 +75,13 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 st.caption(format_eur(int(amount), lang()))
 
 
-def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField) -> None:
+def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:
     recommended = answer_field.recommended_length
     height = 260 if (recommended or 0) >= 1000 else 140
     st.text_area(
         label,
         key=key,
+        disabled=disabled,
         help=help_text,
         placeholder=tr("ui_ph_text"),
         height=height,
@@ -91,7 +94,7 @@ def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField
         st.caption(f":material/warning: {text}" if over else text)
 
 
-def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerField) -> None:
+def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:
     labels = {o.id: o.label(lang()) for o in answer_field.options}
     captions = [o.description(lang()) if o.description else "" for o in answer_field.options]
     short = all(len(x) <= _SHORT_LABEL for x in labels.values())
@@ -102,6 +105,7 @@ def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerFie
             list(labels),
             index=None,
             key=key,
+            disabled=disabled,
             help=help_text,
             format_func=labels.__getitem__,
             horizontal=side_by_side and not any(captions),
@@ -113,13 +117,14 @@ def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerFie
             list(labels),
             index=None,
             key=key,
+            disabled=disabled,
             help=help_text,
             format_func=labels.__getitem__,
             placeholder=tr("ui_ph_choice"),
         )
 
 
-def _sources(key: str, answer_field: AnswerField, value: Any) -> None:
+def _sources(key: str, answer_field: AnswerField, value: Any, disabled: bool) -> None:
     import pandas as pd
 
     base = state.base_key(key)
@@ -132,7 +137,8 @@ def _sources(key: str, answer_field: AnswerField, value: Any) -> None:
     st.data_editor(
         frame,
         key=key,
-        num_rows="dynamic",
+        disabled=disabled,
+        num_rows="fixed" if disabled else "dynamic",
         hide_index=True,
         width="stretch",
         placeholder="",

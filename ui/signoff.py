@@ -1,0 +1,244 @@
+"""Review and sign-off in the app: the workflow panel of the review page, and what the wizard shows of it.
+
+Every step goes through :func:`framework.workflow.transition` (the same table and four-eyes rule as the CLI); this
+module only draws the steps the person's role allows and shows the framework's refusal when it says no.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from framework import workflow
+from framework.assessment import Status
+from framework.errors import ConflictError, IpceiError, TransitionError
+from framework.i18n import format_date, t
+from framework.models import Framework
+from framework.signing import configured_key
+from ui import findings, identity, state
+from ui.i18n import lang, tr
+from ui.services import store
+from ui.text import plain
+
+FROZEN = (Status.VASTGESTELD.value, Status.GEARCHIVEERD.value)
+VERDICT_ICONS = {
+    workflow.Verdict.ACCEPTABLE: ":material/check_circle:",
+    workflow.Verdict.TO_IMPROVE: ":material/edit_note:",
+    workflow.Verdict.TO_CORRECT: ":material/error:",
+}
+
+
+def is_frozen(d: dict[str, Any]) -> bool:
+    """Signed off (or filed after sign-off): the store refuses edits, so the wizard draws read-only."""
+    return str(d.get("status")) in FROZEN
+
+
+def _role_label(role: str) -> str:
+    try:
+        return tr(f"wf_role_{workflow.role_of(role).value}")
+    except TransitionError:
+        return plain(role)
+
+
+def _open_version(assessment_id: str, message: str) -> None:
+    st.session_state["wf|flash"] = message
+    state.open_record(store().get(assessment_id), st.session_state.get(state.STEP))
+
+
+def flash() -> None:
+    """The outcome of the last workflow step, taken in a button callback before this run drew the page."""
+    message = st.session_state.pop("wf|flash", None)
+    if message:
+        st.success(message, icon=":material/task_alt:")
+    if refused := st.session_state.pop("wf|refused", None):
+        st.error(refused, icon=":material/block:")
+
+
+def wizard_banner(d: dict[str, Any]) -> None:
+    """At the top of the wizard: frozen (with a new-version button), returned with comments, or replaced."""
+    flash()
+    the_store = store()
+    older, newer = the_store.version_links(d["id"])
+    if newer:
+        st.warning(tr("wf_superseded", id=newer[:8]), icon=":material/history:")
+    elif older:
+        st.caption(tr("wf_replaces", id=older[:8]))
+    if is_frozen(d):
+        signed = the_store.signoff(d["id"])
+        who = plain(signed.by) if signed else "—"
+        when = format_date(signed.at.date(), lang()) if signed else "—"
+        st.info(tr("wf_frozen_banner", date=when, name=who), icon=":material/lock:")
+        if not newer:
+            new_version_button(d)
+    elif d.get("status") == Status.TERUGGESTUURD.value:
+        st.warning(tr("wf_returned_banner"), icon=":material/assignment_return:")
+
+
+def new_version_button(d: dict[str, Any]) -> None:
+    who = identity.actor()
+    if who is None or not st.button(tr("wf_new_version"), key="wf|new_version", icon=":material/content_copy:"):
+        return
+    try:
+        record = workflow.new_version(store(), d["id"], who)
+    except IpceiError as exc:
+        st.error(tr("wf_refused", reason=plain(exc)), icon=":material/block:")
+        return
+    _open_version(record.id, tr("wf_new_version_made", id=d["id"][:8]))
+    st.switch_page("pages/wizard.py", query_params={"id": record.id, "step": "q1"})
+
+
+def latest_reviews(assessment_id: str) -> dict[str, Any]:
+    """The newest verdict per question (one query per page run)."""
+    return workflow.latest_reviews(store(), assessment_id)
+
+
+def question_comments(d: dict[str, Any], question_id: str, reviews: dict[str, Any] | None = None) -> None:
+    """The newest reviewer verdict on a question, where the author works on it."""
+    reviews = latest_reviews(d["id"]) if reviews is None else reviews
+    entry = reviews.get(question_id)
+    if entry is None:
+        return
+    verdict = workflow.Verdict(entry.verdict)
+    line = tr(
+        "wf_review_comment",
+        verdict=tr(f"wf_verdict_{verdict.value}"),
+        name=plain(entry.by),
+        date=format_date(entry.at.date(), lang()),
+    )
+    text = f"{VERDICT_ICONS[verdict]} **{line}**" + (f"  \n{plain(entry.comment)}" if entry.comment else "")
+    if verdict is workflow.Verdict.ACCEPTABLE:
+        st.caption(text)
+    else:
+        st.warning(text)
+
+
+def panel(d: dict[str, Any], framework: Framework) -> None:
+    """The review page's workflow section: status, parafenlijst, the actor's steps and the verdict form."""
+    the_store = store()
+    record = the_store.get(d["id"])
+    st.header(tr("wf_title"))
+    st.markdown(tr("wf_status", status=f"**{t(f'status_{record.status}', lang())}**"))
+    _parafenlijst(record.id)
+    who = identity.actor()
+    if who is None:
+        st.info(tr("wf_identify_first"), icon=":material/badge:")
+        return
+    st.caption(tr("wf_acting_as", name=plain(who.name), role=_role_label(who.role)))
+    steps = [step for step in workflow.steps_from(record.status) if who.role in step.roles]
+    if who.role in workflow.BY_STEP[workflow.Step.RETURN].roles and record.status == Status.TER_REVIEW:
+        _verdict_form(d, framework, who)
+    for step in steps:
+        if step.step is workflow.Step.RETURN:
+            continue  # in the verdict form
+        if step.step is workflow.Step.SIGN_OFF:
+            problems = workflow.four_eyes_problems(the_store, record, who.name)
+            if problems:
+                st.warning(tr("wf_four_eyes_note", problems=plain("; ".join(problems))), icon=":material/visibility:")
+            st.caption(tr("wf_signed_pdf" if configured_key() else "wf_unsigned_pdf"))
+        kind = "primary" if step.step in (workflow.Step.SUBMIT, workflow.Step.SIGN_OFF) else "secondary"
+        st.button(
+            tr(f"wf_step_{step.step.value}"),
+            key=f"wf|{step.step.value}",
+            type=kind,
+            on_click=_take,
+            args=(d, step.step, who),
+        )
+    if record.status in FROZEN and who.role in (workflow.Role.AUTHOR, workflow.Role.APPROVER):
+        if the_store.version_links(record.id)[1] is None:
+            new_version_button(d)
+    elif not steps and who.role not in workflow.BY_STEP[workflow.Step.RETURN].roles:
+        st.caption(tr("wf_no_steps"))
+
+
+def _parafenlijst(assessment_id: str) -> None:
+    the_store = store()
+    sheet = workflow.parafenlijst(the_store, assessment_id)
+    lines = [tr("wf_drafted", name=plain(sheet.drafted_by.name), date=format_date(sheet.drafted_by.date, lang()))]
+    lines += [tr("wf_reviewed", name=plain(e.name), date=format_date(e.date, lang())) for e in sheet.reviewed_by]
+    if sheet.approved_by is not None:
+        approved = sheet.approved_by
+        lines.append(tr("wf_approved", name=plain(approved.name), date=format_date(approved.date, lang())))
+    else:
+        lines.append(tr("wf_not_approved"))
+    with st.container(border=True):
+        st.markdown(f"**{tr('wf_parafen')}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        signed = the_store.signoff(assessment_id)
+        if signed is not None:
+            st.caption(tr("wf_content_hash", hash=signed.content_hash))
+
+
+def _refuse(exc: IpceiError) -> None:
+    key = "wf_refused" if isinstance(exc, TransitionError | ConflictError) else "ui_save_failed"
+    st.session_state["wf|refused"] = tr(key, reason=plain(exc), detail=plain(exc))
+
+
+def _take(d: dict[str, Any], step: workflow.Step, who: workflow.Actor) -> None:
+    """Button callback (runs before the page is drawn, so the page shows the new status at once)."""
+    try:
+        record = workflow.transition(store(), d["id"], step, who, based_on=d["revision"])
+    except IpceiError as exc:
+        _refuse(exc)
+        return
+    _open_version(record.id, tr(f"wf_done_{step.value}"))
+
+
+def _verdict_form(d: dict[str, Any], framework: Framework, who: workflow.Actor) -> None:
+    """A reviewer's verdict and comment per question; saved, or saved and returned to the author."""
+    options = [v.value for v in workflow.Verdict]
+    prefix = f"wf|{d['id']}|{d['revision']}"
+    with st.expander(tr("wf_verdict") + " · " + tr("wf_title").lower(), expanded=True, icon=":material/rate_review:"):
+        st.caption(tr("wf_review_intro"))
+        with st.form(key=f"{prefix}|form", border=False):
+            for question in framework.questions():
+                st.markdown(f"**{findings.heading(question)}**")
+                left, right = st.columns([2, 3])
+                left.radio(
+                    tr("wf_verdict"),
+                    options,
+                    index=None,
+                    key=f"{prefix}|{question.id}|verdict",
+                    format_func=lambda v: tr(f"wf_verdict_{v}"),
+                    horizontal=True,
+                )
+                right.text_input(
+                    tr("wf_comment"),
+                    key=f"{prefix}|{question.id}|comment",
+                    max_chars=workflow.MAX_COMMENT,
+                    placeholder=tr("wf_ph_comment"),
+                )
+            save, send_back = st.columns(2)
+            save.form_submit_button(
+                tr("wf_save_verdicts"),
+                icon=":material/save:",
+                on_click=_review,
+                args=(d, framework, who, prefix, False),
+            )
+            send_back.form_submit_button(
+                tr("wf_return_with_verdicts"),
+                icon=":material/assignment_return:",
+                on_click=_review,
+                args=(d, framework, who, prefix, True),
+            )
+
+
+def _review(d: dict[str, Any], framework: Framework, who: workflow.Actor, prefix: str, send_back: bool) -> None:
+    """Form callback: the verdicts given, saved; with ``send_back`` the assessment goes back to its author."""
+    verdicts = {
+        question.id: (value, str(st.session_state.get(f"{prefix}|{question.id}|comment") or ""))
+        for question in framework.questions()
+        if (value := st.session_state.get(f"{prefix}|{question.id}|verdict"))
+    }
+    if not verdicts and not send_back:
+        st.session_state["wf|refused"] = tr("wf_no_verdicts")
+        return
+    try:
+        workflow.review(store(), d["id"], who, verdicts, send_back=send_back)
+    except IpceiError as exc:
+        _refuse(exc)
+        return
+    if send_back:
+        _open_version(d["id"], tr("wf_done_return"))
+    else:
+        st.session_state["wf|flash"] = tr("wf_verdicts_saved", count=len(verdicts))
