@@ -19,7 +19,8 @@ st.set_page_config(
 )
 chrome.sidebar()
 state.absorb()  # widget values into the draft before any page draws or switches
-editing = "visible" if state.current() is not None else "hidden"
+# An assessment open in the session or named in the URL (a bookmark, a link from the overview) shows its pages.
+editing = "visible" if state.current() is not None or st.query_params.get("id") else "hidden"
 
 pages = [
     st.Page(

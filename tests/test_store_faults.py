@@ -21,7 +21,7 @@ from store_support import PrivateServer, edited, make_assessment, pg_bindir, pos
 
 from framework.store import DatabaseError, open_store
 
-KILLS = 100
+KILLS = 200  # issue #8 asks for at least 200 (issue #4 for 100)
 
 
 # --- kill -9 ------------------------------------------------------------------------------------------------
@@ -78,6 +78,7 @@ def _run_and_kill(url: str, ids: list[str], rng: random.Random) -> list[str]:
     return lines[1:]
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_saves(store, store_url):
     ids = [store.create(make_assessment(i), "parent").id for i in range(3)]
     store.close()

@@ -24,7 +24,8 @@ def sidebar() -> None:
             format_func=LANGUAGE_NAMES.__getitem__,
             horizontal=True,
         )
-        named = bool(str(st.session_state.get(USER_NAME) or "").strip())
+        # Open until both name and role are stated (closing after the name alone would hide the role).
+        named = bool(str(st.session_state.get(USER_NAME) or "").strip()) and bool(st.session_state.get(USER_ROLE))
         with st.expander(tr("ui_identity"), expanded=not named, icon=":material/badge:"):
             st.text_input(tr("ui_your_name"), key=USER_NAME, max_chars=120, placeholder=tr("ui_ph_your_name"))
             st.selectbox(
