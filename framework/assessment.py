@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -175,3 +176,50 @@ def meta_problems(framework: Framework, meta: Meta) -> list[tuple[tuple, str]]:
 
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+# --- hidden characters ------------------------------------------------------------------------------------
+
+_SOFT_HYPHEN = "\u00ad"
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The invisible format characters in a text, each once, in order of appearance.
+
+    These are the characters that change how a text reads without being seen: the bidirectional controls
+    (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C), the zero-width characters (U+200B-U+200D,
+    U+2060, U+FEFF) and the other Unicode format characters (category Cf), except the harmless soft hyphen.
+    """
+    return list(dict.fromkeys(c for c in text if _is_hidden(c)))
+
+
+def _is_hidden(char: str) -> bool:
+    return char != _SOFT_HYPHEN and unicodedata.category(char) == "Cf"
+
+
+def reveal_hidden(text: str) -> str:
+    """The text with each hidden character shown as ``[U+202E]``, so a reader sees what is stored."""
+    if not any(_is_hidden(c) for c in text):
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if _is_hidden(c) else c for c in text)
+
+
+def hidden_texts(assessment: Assessment) -> list[tuple[str, list[str]]]:
+    """Every text of the assessment that holds hidden characters: (field as ``meta.title``/``q2.answer``, chars)."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, str):
+            if chars := hidden_characters(value):
+                found.append((where, chars))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+
+    walk(assessment.meta.model_dump(mode="json"), "meta")
+    for question_id, fields in assessment.answers.items():
+        walk(fields, question_id)
+    return found

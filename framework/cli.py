@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from framework.assessment import reveal_hidden
 from framework.errors import InputError, IpceiError
 from framework.loading import load_assessment, validate_file
 from framework.rules import check
@@ -51,7 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(args.lang), ensure_ascii=False, indent=2))
         return EXIT_OK
     lang = args.lang or assessment.meta.language
-    print(f"{args.file}: {assessment.meta.title}")
+    print(f"{args.file}: {reveal_hidden(assessment.meta.title)}")
     sections = (("Volledigheid", "Completeness"), ("Consistentie", "Consistency"))
     for (nl, en), findings in zip(sections, (result.completeness, result.consistency), strict=True):
         print(f"\n{en if lang == 'en' else nl}: {len(findings)}")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from framework.assessment import Assessment, Status
+from framework.assessment import Assessment, Status, reveal_hidden
 from framework.errors import InputError
 from framework.store import DuplicateImportError, ListQuery, Store, open_store
 from framework.store.imports import MAX_PDF_BYTES
@@ -77,7 +77,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{name}: cannot be read ({exc.strerror})", file=sys.stderr)
                 continue
-            print(f"{name}: imported as {record.id} ({record.assessment.meta.title})")
+            print(f"{name}: imported as {record.id} ({reveal_hidden(record.assessment.meta.title)})")
     return EXIT_INVALID if failed else EXIT_OK
 
 

@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 from pypdf import PdfReader
 
-from framework.assessment import Assessment, canonical_json
+from framework.assessment import Assessment, canonical_json, reveal_hidden
 from framework.errors import ReportError
 from framework.i18n import LANGUAGES, t
 from framework.loading import ROOT, assessment_from_bytes
@@ -84,6 +84,16 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704 - every character outside a safe set is CSS-escaped above
 
 
+def _reveal(value: Any) -> Any:
+    """Every printed text shows its hidden characters (a right-to-left override, a zero-width space) as
+    ``[U+202E]``, so the PDF reads as what is stored; the embedded assessment keeps them as they are."""
+    if isinstance(value, Markup):
+        return Markup(reveal_hidden(str(value)))  # noqa: S704 - the markers are plain letters, digits and brackets
+    if isinstance(value, str):
+        return reveal_hidden(value)
+    return value
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -93,6 +103,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_reveal,
     )
     env.filters["paragraphs"] = paragraphs
     env.filters["css_string"] = css_string

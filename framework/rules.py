@@ -6,10 +6,12 @@ rule yields findings (or suggestions) instead of stopping at the first.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.assessment import Assessment, is_empty
+from framework.assessment import Assessment, hidden_texts, is_empty
+from framework.i18n import t
 from framework.models import Condition, FieldType, Framework, Severity, Text
 
 
@@ -180,10 +182,28 @@ def suggestions(framework: Framework, assessment: Assessment) -> list[Suggestion
     return found
 
 
+def hidden_characters(assessment: Assessment) -> list[Finding]:
+    """A warning for every text with invisible characters (e.g. a right-to-left override in the title).
+
+    Such a text can read differently on screen or paper from what is stored, so a reviewer must see it.
+    """
+    findings = []
+    for where, chars in hidden_texts(assessment):
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in chars)
+        owner = where.split(".", 1)[0].split("[", 1)[0]
+        questions = () if owner == "meta" else (owner,)
+        text = Text(
+            nl=t("check_hidden_characters", "nl", field=where, characters=names),
+            en=t("check_hidden_characters", "en", field=where, characters=names),
+        )
+        findings.append(Finding("hidden-characters", Severity.WARNING, questions, text, where))
+    return findings
+
+
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment."""
     return Check(
         completeness=completeness(framework, assessment),
-        consistency=consistency(framework, assessment),
+        consistency=[*hidden_characters(assessment), *consistency(framework, assessment)],
         suggestions=suggestions(framework, assessment),
     )

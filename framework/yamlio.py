@@ -267,17 +267,57 @@ def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
         raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     if _depth(data) > MAX_DEPTH:
         raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels", line=_yaml_line(text, source))
+    forbidden = _forbidden_text(data, ())
+    yaml_line = None
     try:
-        _, lines = parse_yaml(text, source)
-    except InputError:
-        lines = {}
+        _, lines = parse_yaml(_for_yaml(text), source)
+    except InputError as exc:
+        lines, yaml_line = {}, exc.problems[0].line
+    if forbidden:
+        path, message = forbidden
+        line = line_of(lines, path) if lines else yaml_line
+        raise InputError.single(source, message, line=line, field=dotted(path))
     return data, lines
+
+
+_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_NOT_FOR_YAML = re.compile("[\x85\u2028\u2029]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+
+
+def _for_yaml(text: str) -> str:
+    """JSON text that the YAML reader reads with the same lines: what JSON allows and YAML does not, blanked.
+
+    That is a surrogate pair (as ``json.dumps`` writes a character beyond U+FFFF), a control character such as
+    DEL inside a string, and the characters YAML 1.1 counts as line breaks (U+0085, U+2028, U+2029).
+    """
+    return _NOT_FOR_YAML.sub(" ", _SURROGATE_PAIR.sub("xx", text))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _forbidden_text(value: Any, path: Path_) -> tuple[Path_, str] | None:
+    """The first text (value or key) with half a surrogate pair (``"\\ud800"`` alone), which is no character."""
+    texts: list[tuple[Path_, str]] = []
+    if isinstance(value, str):
+        texts = [(path, value)]
+    elif isinstance(value, dict):
+        texts = [(path, key) for key in value]
+    for where, text in texts:
+        if found := _LONE_SURROGATE.search(text):
+            return where, f"contains U+{ord(found.group()):04X}, half of a surrogate pair, which is not a character"
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _forbidden_text(child, (*path, key))
+        if found:
+            return found
+    return None
 
 
 def _yaml_line(text: str, source: str) -> int | None:
     """The line of a problem that JSON's reader finds without one (a duplicate key, deep nesting)."""
     try:
-        parse_yaml(text, source)
+        parse_yaml(_for_yaml(text), source)
     except InputError as exc:
         return exc.problems[0].line
     return None

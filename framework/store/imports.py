@@ -47,13 +47,14 @@ def read_import(content: bytes, source: str, lookup: FrameworkLookup) -> tuple[A
     """
     if not isinstance(content, bytes | bytearray):
         raise InputError.single(source, "expected the bytes of a file")
+    limit = MAX_PDF_BYTES if is_pdf(content, source) else MAX_BYTES
+    if len(content) > limit:  # before any copy of a file that may be very large
+        raise _size_error(source, len(content), limit)
     content = bytes(content)
     if not content.strip():
         raise InputError.single(source, "the file is empty")
     if is_pdf(content, source):
         return _read_pdf(content, source, lookup), "pdf"
-    if len(content) > MAX_BYTES:
-        raise _size_error(source, len(content), MAX_BYTES)
     data, lines = parse_bytes(content, source)
     fmt = "json" if source.lower().endswith(".json") or content.lstrip()[:1] == b"{" else "yaml"
     assessment, _ = assessment_from_data(data, source, lines, framework=_framework_named(data, lookup))
