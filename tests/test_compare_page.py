@@ -121,8 +121,9 @@ def test_user_text_is_shown_as_text(stored):
     at.multiselect(key="cmp_ids").set_value([stored["ipcei-waterstof"], odd_id]).run()
     assert not at.exception
     raw = "\n".join(str(m.value) for m in at.markdown)
-    assert r"B\. \*\*Vet\*\* \<b\>html\</b\> \[link\]\(http\://x\)" in raw  # the column heading
-    assert r"\<script\>alert\(1\)\</script\> \:red\[rood\]" in raw
+    # the column heading; a word joiner after "http" keeps Streamlit from making a link of the URL
+    assert r"B\. \*\*Vet\*\* \<b\>html\</b\> \[link\]\(http" + "\u2060" + r"\://x\)" in raw
+    assert r"\<script\>alert\(1\)\</script\> \:" + "\u2060" + r"red\[rood\]" in raw  # and no icon of ":name:"
     assert "**Vet**" not in raw and "<script>" not in raw and ":red[rood]" not in raw
 
 
