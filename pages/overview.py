@@ -10,8 +10,8 @@ from framework.assessment import Status
 from framework.errors import InputError, IpceiError
 from framework.i18n import format_datetime, t
 from framework.loading import default_framework
-from framework.store import ListQuery
-from ui import state
+from framework.store import ListQuery, Page
+from ui import identity, state
 from ui.i18n import lang, tr
 from ui.services import store
 from ui.text import local_time, plain
@@ -114,7 +114,8 @@ query = ListQuery(
     offset=(page_number - 1) * PAGE_SIZE,
     limit=PAGE_SIZE,
 )
-result = store().list(query)
+allowed = identity.visible(query)  # a signed-in author sees only what they drafted
+result = store().list(allowed) if allowed is not None else Page(items=[], total=0)
 
 # --- the list ---
 if result.total == 0:

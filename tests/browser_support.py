@@ -45,21 +45,31 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` with its data in a temporary folder."""
+    """`streamlit run app.py` with its data in a temporary folder.
 
-    def __init__(self, data_dir: Path, log: Path):
-        self.port = free_port()
+    Args:
+        env: extra environment variables for the app (e.g. ``IPCEI_ROLES_FILE``).
+        args: extra ``streamlit run`` options (e.g. ``["--secrets.files", path]``).
+        port: the port to listen on (default: a free one), for settings that must name it beforehand.
+    """
+
+    def __init__(
+        self, data_dir: Path, log: Path, *, env: dict[str, str] | None = None, args: list[str] | None = None,
+        port: int | None = None,
+    ):  # fmt: skip
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        env = {**os.environ, "IPCEI_DATA_DIR": str(data_dir), "IPCEI_LANG": "nl"}
-        env.pop("IPCEI_DATABASE_URL", None)
-        env.pop("IPCEI_FRAMEWORK", None)
+        environment = {**os.environ, "IPCEI_DATA_DIR": str(data_dir), "IPCEI_LANG": "nl"}
+        environment.pop("IPCEI_DATABASE_URL", None)
+        environment.pop("IPCEI_FRAMEWORK", None)
+        environment.update(env or {})
         self.started = time.monotonic()
         self._log = log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+             "--server.address", "127.0.0.1", "--server.headless", "true", *(args or [])],
+            cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.ready_after = self._wait_healthy()
 

@@ -1,19 +1,20 @@
-"""The sidebar every page shares: the language, and who is working (stated, not authenticated)."""
+"""The sidebar every page shares: the language, and who is working (stated on one machine, or signed in)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from framework.i18n import LANGUAGES, default_language
+from ui import identity
 from ui.i18n import LANG_KEY, remember, tr
 from ui.state import USER_NAME, USER_ROLE
 
-ROLES = ("beleidsmedewerker", "reviewer", "vaststeller", "management")
+ROLES = ("beleidsmedewerker", "reviewer", "vaststeller", "archivaris", "management")
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 def sidebar() -> None:
-    """Draw the language choice and the identity stub in the sidebar."""
+    """Draw the language choice and who is working; in a deployment, stop here until someone may work."""
     st.session_state.setdefault(LANG_KEY, default_language())
     remember(st.session_state[LANG_KEY])
     with st.sidebar:
@@ -24,6 +25,10 @@ def sidebar() -> None:
             format_func=LANGUAGE_NAMES.__getitem__,
             horizontal=True,
         )
+    if identity.deployment():
+        identity.gate()  # sign-in, idle time-out, roles
+        return
+    with st.sidebar:
         # Open until both name and role are stated (closing after the name alone would hide the role).
         named = bool(str(st.session_state.get(USER_NAME) or "").strip()) and bool(st.session_state.get(USER_ROLE))
         with st.expander(tr("ui_identity"), expanded=not named, icon=":material/badge:"):

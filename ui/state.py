@@ -21,7 +21,7 @@ from framework import draft as drafting
 from framework.assessment import Meta
 from framework.errors import ConflictError, IpceiError
 from framework.models import FieldType
-from ui.i18n import lang
+from ui.i18n import lang, tr
 from ui.services import framework_of, store
 
 DRAFT = "draft"
@@ -218,11 +218,19 @@ def go_to(step_id: str) -> None:
 
 
 def require_draft() -> dict[str, Any] | None:
-    """The draft this page shows: the one named in the URL (``?id=``), else the one in the session."""
+    """The draft this page shows: the one named in the URL (``?id=``), else the one in the session.
+
+    An assessment the signed-in person may not see (``framework.identity.may_view``) is refused with a message.
+    """
+    from ui import identity  # ui.identity imports this module
+
     wanted = st.query_params.get("id")
     d = current()
     if wanted and (d is None or d["id"] != wanted):
         try:
+            if identity.is_authenticated() and not identity.may_open(store().get(record_id(wanted))):
+                st.error(tr("ui_access_refused"), icon=":material/block:")
+                return None
             d = ensure(wanted)
         except (IpceiError, KeyError, LookupError):
             return None

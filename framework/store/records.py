@@ -166,6 +166,7 @@ class ListQuery:
     descending: bool = True
     offset: int = 0
     limit: int = 50
+    drafted_by: str | None = None  # only what this person drafted: named as author, or created by them
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_KEYS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from framework.assessment import Assessment, Status
 from framework.errors import InputError
@@ -137,6 +137,9 @@ def list_conditions(query: ListQuery) -> list[Any]:
     if query.text and query.text.strip():
         pattern = f"%{_escape_like(searchable(query.text.strip()))}%"
         conditions.append(assessments.c.search.like(pattern, escape="\\"))
+    if query.drafted_by:  # the database's lower() on both sides, so both backends compare alike
+        name = func.lower(query.drafted_by.strip())
+        conditions.append(or_(func.lower(assessments.c.author) == name, func.lower(assessments.c.created_by) == name))
     return conditions
 
 
