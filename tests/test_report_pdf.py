@@ -233,3 +233,29 @@ def test_pdfa_problems_finds_what_is_missing(pdf):
     ):
         assert expected in problems
     assert "no document language" in problems
+
+
+def structure_roles(node, depth: int = 0) -> set[str]:
+    """The structure types (/S) under a node of the structure tree."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        return set().union(*(structure_roles(child, depth + 1) for child in node)) if depth < 60 else set()
+    if not isinstance(node, dict):
+        return set()
+    found = {str(node["/S"])} if "/S" in node else set()
+    return found | (structure_roles(node["/K"], depth + 1) if "/K" in node and depth < 60 else set())
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_tagged_for_assistive_technology(lang):
+    """Tagged (a structure tree with headings, lists and tables), with its language and its title shown."""
+    reader = PdfReader(BytesIO(rendered(FIXTURE, lang)))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True  # a BooleanObject: bool() of it is always true
+    assert root["/Lang"] == lang
+    roles = structure_roles(root["/StructTreeRoot"]["/K"])
+    assert {"/Document", "/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD"} <= roles, roles
+    assessment, _ = loaded(FIXTURE)
+    assert reader.metadata.title == assessment.meta.title
+    # A viewer shows the document's title in its window instead of the file name (PDF/UA, WCAG PDF18).
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
