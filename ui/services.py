@@ -37,14 +37,16 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
     The arguments are the cache key: rendered once per content. A signed-off assessment is signed (PAdES) when
-    ``IPCEI_SIGNING_KEY`` is configured.
+    ``IPCEI_SIGNING_KEY`` is configured. The render runs in a process of its own with a time and memory limit,
+    so that a huge advice neither slows the other sessions down nor stalls the server.
     """
-    from framework.advice import render_advice
+    from framework.advice import RenderLimits, render_advice
     from framework.report_view import SignOffSheet
 
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
-    return render_advice(assessment, framework_of(assessment.model_dump(mode="json")), signoff, lang=lang)
+    framework = framework_of(assessment.model_dump(mode="json"))
+    return render_advice(assessment, framework, signoff, lang=lang, limits=RenderLimits())
 
 
 def pdf_viewer_available() -> bool:
