@@ -1,4 +1,4 @@
-"""The IPCEI afwegingskader wizard: page set-up, language and identity, and the router over ``pages/``.
+"""The IPCEI afwegingskader wizard: page set-up, language and identity, and the router over ``views/``.
 
 Run with ``scripts/run`` (or ``streamlit run app.py``). The pages draw what ``framework`` returns.
 """
@@ -24,19 +24,19 @@ editing = "visible" if state.current() is not None or st.query_params.get("id") 
 
 pages = [
     st.Page(
-        "pages/overview.py", title=tr("ui_nav_overview"), icon=":material/list:", url_path="overzicht", default=True
+        "views/overview.py", title=tr("ui_nav_overview"), icon=":material/list:", url_path="overzicht", default=True
     ),
-    st.Page("pages/new_assessment.py", title=tr("ui_nav_new"), icon=":material/add_circle:", url_path="nieuw"),
+    st.Page("views/new_assessment.py", title=tr("ui_nav_new"), icon=":material/add_circle:", url_path="nieuw"),
     st.Page(
-        "pages/wizard.py",
+        "views/wizard.py",
         title=tr("ui_nav_wizard"),
         icon=":material/edit_note:",
         url_path="invullen",
         visibility=editing,
     ),
-    st.Page("pages/compare.py", title=tr("compare_nav"), icon=":material/compare_arrows:", url_path="vergelijken"),
+    st.Page("views/compare.py", title=tr("compare_nav"), icon=":material/compare_arrows:", url_path="vergelijken"),
     st.Page(
-        "pages/review.py",
+        "views/review.py",
         title=tr("ui_nav_review"),
         icon=":material/fact_check:",
         url_path="controle",

@@ -9,7 +9,7 @@ In one run, with the examples (``examples/*.yaml``, repeated to six):
 * ``build``: :func:`framework.compare.build` of those six (labels, normalised values, statuses, previews);
 * ``csv``: :func:`framework.compare_export.to_csv` of the comparison;
 * ``store load``: the six read back from a SQLite store (``Store.get`` and ``framework_for``), as the page does;
-* ``page rerun``: a rerun of ``pages/compare.py`` in Streamlit's AppTest with the six chosen (store reads,
+* ``page rerun``: a rerun of ``views/compare.py`` in Streamlit's AppTest with the six chosen (store reads,
   build, chart, about 800 elements), AppTest's own overhead included; ``page, none chosen`` is the same page
   with nothing chosen (filters and picker only), a measure of that overhead;
 
@@ -35,7 +35,7 @@ from framework.compare_export import to_csv
 from framework.loading import default_framework, load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "pages" / "compare.py"
+PAGE = ROOT / "views" / "compare.py"
 
 
 def six_files() -> list[Path]:

@@ -107,7 +107,7 @@ def bench_rerun(runs: int = 40) -> dict[str, float]:
         at.run()
         at.query_params["id"] = record.id
         at.query_params["step"] = "q4"
-        at.switch_page("pages/wizard.py").run()
+        at.switch_page("views/wizard.py").run()
         d = at.session_state["draft"]
         key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
         counts = _count(at)

@@ -6,7 +6,7 @@ steps of the wizard (one per question of the framework, after the general data),
 how metadata from a form is validated with messages per field in nl or en, what differs between two
 versions of an assessment and how they are merged, and the file name of the advice PDF.
 
-Nothing here imports Streamlit: the pages in ``pages/`` draw what these functions return.
+Nothing here imports Streamlit: the pages in ``views/`` draw what these functions return.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def open_in_wizard(at: AppTest, record_id: str, step: str = "q1") -> AppTest:
     """Open an assessment in the wizard as a link from the overview would."""
     at.query_params["id"] = record_id
     at.query_params["step"] = step
-    at.switch_page("pages/wizard.py").run()
+    at.switch_page("views/wizard.py").run()
     assert not at.exception, at.exception
     return at
 

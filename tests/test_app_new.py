@@ -21,7 +21,7 @@ def _fill(at, **values):
 
 def test_messages_beside_the_fields_in_dutch():
     at = app()
-    at.switch_page("pages/new_assessment.py").run()
+    at.switch_page("views/new_assessment.py").run()
     for placeholder in placeholders_we_set(at):
         assert placeholder and placeholder not in ENGLISH_DEFAULTS
     _fill(at, title="ab")
@@ -38,7 +38,7 @@ def test_messages_beside_the_fields_in_dutch():
 def test_messages_in_english():
     at = app()
     at.radio(key="lang").set_value("en").run()
-    at.switch_page("pages/new_assessment.py").run()
+    at.switch_page("views/new_assessment.py").run()
     at.form_submit_button[0].click().run()
     messages = [m for m in texts(at.markdown) if m.startswith(":red[")]
     assert any("Please fill in this field." in m for m in messages)
@@ -48,7 +48,7 @@ def test_messages_in_english():
 def test_creates_the_assessment_and_opens_the_wizard():
     at = app()
     at.text_input(key="user_name").input("J. de Vries").run()
-    at.switch_page("pages/new_assessment.py").run()
+    at.switch_page("views/new_assessment.py").run()
     assert at.text_input(key="new|author").value == "J. de Vries"
     _fill(
         at,
@@ -67,5 +67,5 @@ def test_creates_the_assessment_and_opens_the_wizard():
     assert record.assessment.meta.national_budget_eur == 35_000_000
     assert record.created_by == "J. de Vries"
     assert at.session_state["draft"]["id"] == record.id
-    at.switch_page("pages/wizard.py").run()  # AppTest does not follow st.switch_page into the next run
+    at.switch_page("views/wizard.py").run()  # AppTest does not follow st.switch_page into the next run
     assert texts(at.header) == ["Vraag 1. Aanleiding"]

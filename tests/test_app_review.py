@@ -12,7 +12,7 @@ from framework.draft import pdf_filename
 def _review(record_id):
     at = app()
     at.query_params["id"] = record_id
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/review.py").run()
     assert not at.exception, at.exception
     return at
 

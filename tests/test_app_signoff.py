@@ -28,7 +28,7 @@ def as_person(at: AppTest, name: str, role: str) -> AppTest:
 
 def on_review(at: AppTest, record_id: str) -> AppTest:
     at.query_params["id"] = record_id
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/review.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -75,7 +75,7 @@ def test_review_returns_with_comments_the_author_sees_them_then_sign_off_freezes
     # The author sees the comment at the question in the wizard, and resubmits from the review page.
     as_person(at, "A. de Vries", "beleidsmedewerker")
     at.query_params["step"] = "q2"
-    at.switch_page("pages/wizard.py").run()
+    at.switch_page("views/wizard.py").run()
     assert any("De ernst is niet onderbouwd" in w.value for w in at.warning)
     assert any("Teruggestuurd met opmerkingen" in w.value for w in at.warning)
     on_review(at, record_id)
@@ -92,7 +92,7 @@ def test_review_returns_with_comments_the_author_sees_them_then_sign_off_freezes
 
     # Signed off: the wizard is read-only and offers a new version, which replaces this one.
     at.query_params["step"] = "q1"
-    at.switch_page("pages/wizard.py").run()
+    at.switch_page("views/wizard.py").run()
     assert any("kan niet meer worden gewijzigd" in i.value for i in at.info)
     assert all(t.disabled for t in at.text_area)
     button(at, "wf|new_version").click().run()

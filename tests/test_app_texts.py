@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "app.py",
     ROOT / "framework" / "draft.py",
-    *(ROOT / "pages").glob("*.py"),
+    *(ROOT / "views").glob("*.py"),
     *(ROOT / "ui").glob("*.py"),
 ]
 DYNAMIC = ("ui_meta_", "ui_role_", "ui_state_")  # keys built from a prefix and an id

@@ -50,8 +50,8 @@ def test_text_survives_reruns_steps_language_and_page_switch():
     assert texts(at.header) == ["Question 2. How substantial is the problem?"]
     assert at.text_area(key=key(at, "q2", "answer")).value == text
     assert open_store().get(record.id).assessment.value("q2", "answer") == text
-    at.switch_page("pages/overview.py").run()
-    at.switch_page("pages/wizard.py").run()
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/wizard.py").run()
     assert at.text_area(key=key(at, "q2", "answer")).value == text
 
 

@@ -57,13 +57,6 @@ def server(tmp_path_factory):
     store.close()
     running = Server(data, ARTIFACTS / "streamlit-browser-a11y.log")
     running.ids = [str(i) for i in ids]
-    # Streamlit (1.67) runs the first script run after a server start through its old pages/ mechanism
-    # (PagesManager.uses_pages_directory is still true until st.navigation runs), so the first widget change of
-    # that first session arrives as a change of page and is dropped. Users of a fresh server meet it once; the
-    # tests open the app once first so that what they type is what they test.
-    with browser_page(1000, "a11y-00-warm-up") as page:
-        page.goto(running.url)
-        page.wait_for_selector(IDLE)
     yield running
     running.stop()
 

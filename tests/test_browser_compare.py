@@ -1,7 +1,7 @@
 """The compare page in a real Chromium: pick three stored assessments, toggle, see the chart, download CSV and PDF.
 
 Runs `streamlit run` on a free port with a temporary data folder holding three examples: the app with the
-page under its URL path once app.py routes to pages/compare.py, else the page file alone. Waits on
+page under its URL path once app.py routes to views/compare.py, else the page file alone. Waits on
 Streamlit's script state, takes screenshots and runs axe-core.
 """
 
@@ -47,8 +47,8 @@ class CompareServer(Server):
 
     def __init__(self, data_dir: Path, log: Path):
         app = (ROOT / "app.py").read_text(encoding="utf-8")
-        routed = re.search(r'st\.Page\(\s*"pages/compare\.py"[^)]*url_path="([^"]+)"', app)
-        script, self.path = ("app.py", f"/{routed[1]}") if routed else ("pages/compare.py", "/")
+        routed = re.search(r'st\.Page\(\s*"views/compare\.py"[^)]*url_path="([^"]+)"', app)
+        script, self.path = ("app.py", f"/{routed[1]}") if routed else ("views/compare.py", "/")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir

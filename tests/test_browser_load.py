@@ -57,10 +57,7 @@ async def settle(page) -> None:
 async def open_wizard(page, url: str) -> None:
     await page.goto(url)
     await page.wait_for_selector(IDLE)
-    dialog = page.get_by_role("dialog")
-    if await dialog.count():  # Streamlit's «Page not found» on a deep link, though the page runs: close it
-        await page.keyboard.press("Escape")
-        await dialog.first.wait_for(state="hidden")
+    assert not await page.get_by_role("dialog").count(), f"{url} opened a dialog (page not found?)"
     await page.get_by_role("heading", name=re.compile(r"^Vraag 1\.")).first.wait_for()
 
 

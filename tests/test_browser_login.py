@@ -193,6 +193,17 @@ def test_an_author_signs_in_and_sees_only_their_own(app, provider):
         expect(main.get_by_text(TITLES["anna"]).first).to_be_visible()
         expect(main.get_by_text("U hebt geen toegang")).to_have_count(0)
 
+        # The compare page offers her own only, also when the URL names Bram's.
+        page.goto(f"{app.url}/vergelijken?ids={app.ids['bram']}&ids={app.ids['anna']}")
+        settle(page)
+        expect(main.get_by_text("1 beoordeling voldoet aan de filters.")).to_be_visible()
+        main.get_by_role("combobox").first.click()
+        options = page.get_by_role("option")
+        expect(options.filter(has_text=TITLES["anna"])).to_have_count(1)
+        expect(options.filter(has_text=TITLES["bram"])).to_have_count(0)
+        page.keyboard.press("Escape")
+        assert TITLES["bram"] not in main.inner_text()
+
 
 def test_a_reviewer_sees_all_and_chooses_the_active_role(app, provider):
     with browser_page(1400, "login-reviewer") as page:

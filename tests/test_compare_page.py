@@ -1,4 +1,4 @@
-"""The compare page (AppTest on pages/compare.py, temporary SQLite store): pick, toggle, chart, export, revisions."""
+"""The compare page (AppTest on views/compare.py, temporary SQLite store): pick, toggle, chart, export, revisions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from framework.assessment import Status
 from framework.store import open_store
 
-PAGE = str(ROOT / "pages" / "compare.py")
+PAGE = str(ROOT / "views" / "compare.py")
 
 
 def page() -> AppTest:
@@ -102,7 +102,7 @@ def test_filters_narrow_the_list_and_keep_what_is_chosen(stored):
     at.multiselect(key="cmp_ids").set_value(chosen).run()
     at.text_input(key="cmp_f_text").input("Micro").run()
     assert not at.exception
-    assert "1 beoordelingen voldoen aan de filters." in texts(at.caption)
+    assert "1 beoordeling voldoet aan de filters." in texts(at.caption)
     picker = at.multiselect(key="cmp_ids")
     assert picker.value == chosen and len(picker.options) == 3
     at.selectbox(key="cmp_f_advice").set_value("niet_deelnemen").run()

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     *(ROOT / "framework").glob("compare*.py"),
     ROOT / "framework" / "cli_compare.py",
-    ROOT / "pages" / "compare.py",
+    ROOT / "views" / "compare.py",
     ROOT / "report_templates" / "compare.html",
     ROOT / "app.py",
 ]

@@ -85,7 +85,7 @@ def new_version_button(d: dict[str, Any]) -> None:
         st.error(tr("wf_refused", reason=plain(exc)), icon=":material/block:")
         return
     _open_version(record.id, tr("wf_new_version_made", id=d["id"][:8]))
-    st.switch_page("pages/wizard.py", query_params={"id": record.id, "step": "q1"})
+    st.switch_page("views/wizard.py", query_params={"id": record.id, "step": "q1"})
 
 
 def latest_reviews(assessment_id: str) -> dict[str, Any]:

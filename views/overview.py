@@ -32,7 +32,7 @@ st.title(tr("ui_overview_title"))
 st.caption(tr("ui_overview_intro"))
 left, right = st.columns([1, 3], vertical_alignment="center")
 if left.button(tr("ui_nav_new"), type="primary", icon=":material/add_circle:", key="ov_new"):
-    st.switch_page("pages/new_assessment.py")
+    st.switch_page("views/new_assessment.py")
 
 # --- import a file ---
 with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
@@ -69,7 +69,7 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
         if st.button(tr("ui_open"), key="ov_open_imported", type="primary"):
             st.session_state.pop(IMPORTED, None)
             state.ensure(imported)
-            st.switch_page("pages/wizard.py", query_params={"id": imported, "step": "q1"})
+            st.switch_page("views/wizard.py", query_params={"id": imported, "step": "q1"})
 
 # --- filters ---
 with st.container(border=True):
@@ -159,7 +159,7 @@ else:
         try:
             if kind == "open":
                 state.ensure(assessment_id)
-                st.switch_page("pages/wizard.py", query_params={"id": assessment_id, "step": "q1"})
+                st.switch_page("views/wizard.py", query_params={"id": assessment_id, "step": "q1"})
             elif kind == "duplicate":
                 store().duplicate(assessment_id, state.actor())
                 st.toast(tr("ui_duplicated"), icon=":material/content_copy:")

@@ -19,7 +19,7 @@ from ui.text import plain
 d = state.require_draft()
 if d is None:
     st.info(tr("ui_no_draft"), icon=":material/info:")
-    st.page_link("pages/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
+    st.page_link("views/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
     st.stop()
 
 state.flush()  # the review and the PDF show what is stored
@@ -133,4 +133,4 @@ signoff.panel(d, framework)
 
 if target is not None:
     state.go_to(target)
-    st.switch_page("pages/wizard.py", query_params={"id": d["id"], "step": target})
+    st.switch_page("views/wizard.py", query_params={"id": d["id"], "step": target})

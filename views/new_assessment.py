@@ -50,4 +50,4 @@ if submitted:
     for name in drafting.META_FORM_FIELDS:
         st.session_state.pop(PREFIX + name, None)
     state.open_record(record, step="q1")
-    st.switch_page("pages/wizard.py", query_params={"id": str(record.id), "step": "q1"})
+    st.switch_page("views/wizard.py", query_params={"id": str(record.id), "step": "q1"})

@@ -23,7 +23,7 @@ ICONS = {
 d = state.require_draft()
 if d is None:
     st.info(tr("ui_no_draft"), icon=":material/info:")
-    st.page_link("pages/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
+    st.page_link("views/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
     st.stop()
 
 state.flush()  # autosave: every committed change goes to the store at once, so a reload loses nothing
@@ -181,7 +181,7 @@ elif forward.button(tr("ui_to_review"), icon=":material/fact_check:", type="prim
 
 if target == "review":
     state.flush()
-    st.switch_page("pages/review.py", query_params={"id": d["id"]})
+    st.switch_page("views/review.py", query_params={"id": d["id"]})
 elif target is not None:
     state.go_to(target)
     st.rerun()

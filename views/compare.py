@@ -21,8 +21,8 @@ from framework.diff import Op, Segment
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
 from framework.loading import default_framework, find_framework
-from framework.store import ListQuery
-from ui import state
+from framework.store import ListQuery, Page
+from ui import identity, state
 from ui.i18n import lang, tr
 from ui.services import store
 from ui.text import local_time, plain
@@ -77,10 +77,13 @@ def filtered() -> list[str]:
         year = row[5].selectbox(
             tr("compare_filter_year"), years, index=None, key="cmp_f_year", placeholder=tr("compare_filter_all")
         )
-    page = store().list(ListQuery(**choose, year=year, text=(text or "").strip() or None, limit=LIST_LIMIT))
+    query = ListQuery(**choose, year=year, text=(text or "").strip() or None, limit=LIST_LIMIT)
+    allowed = identity.visible(query)  # a signed-in author compares only what they may open
+    page = store().list(allowed) if allowed is not None else Page(items=[], total=0)
     for item in page.items:
         labels[item.id] = _label(item)
     key = "compare_matches_more" if page.total > len(page.items) else "compare_matches"
+    key = "compare_matches_one" if page.total == 1 else key
     st.caption(tr(key, total=page.total, shown=len(page.items)))
     return [item.id for item in page.items]
 
@@ -249,6 +252,8 @@ def _remember(record_id: str) -> bool:
     try:
         record = store().get(record_id)
     except IpceiError:
+        return False
+    if not identity.may_open(record):  # an id in the URL does not get round the roles
         return False
     m = record.assessment.meta
     day = format_date(local_time(record.updated_at), L)
