@@ -35,6 +35,7 @@ pages = [
         visibility=editing,
     ),
     st.Page("views/compare.py", title=tr("compare_nav"), icon=":material/compare_arrows:", url_path="vergelijken"),
+    st.Page("views/verify.py", title=tr("ui_nav_verify"), icon=":material/verified:", url_path="advies-controleren"),
     st.Page(
         "views/review.py",
         title=tr("ui_nav_review"),

@@ -180,6 +180,8 @@ class AdviceCheck:
     embedded_hash: str | None = None
     signed_hash: str | None = None
     stored: str = ""  # "latest", "superseded by <id>", "not in this store", "" (no store)
+    stored_id: str | None = None  # the signed-off assessment in the store, when found
+    newer_id: str | None = None  # the version that replaced it, when superseded
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -219,6 +221,7 @@ def check_advice(pdf_bytes: bytes, *, store: Any = None, trust: list[Any] | None
         else:
             _, newer = store.version_links(signed.assessment_id)
             result.stored = f"superseded by {newer}" if newer else "latest"
+            result.stored_id, result.newer_id = str(signed.assessment_id), str(newer) if newer else None
     return result
 
 

@@ -127,10 +127,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from framework.advice import check_advice
-    from framework.signing import load_certificate
+    from framework.signing import configured_trust, load_certificate
 
     data = _read_pdf(args.file)
-    trust = [load_certificate(Path(p).read_bytes()) for p in args.trust or []]
+    trust = [load_certificate(Path(p).read_bytes()) for p in args.trust or []] or configured_trust()
     store = None
     if args.database or args.store:
         from framework.store import open_store

@@ -119,6 +119,7 @@ def _align_producer(writer: Any) -> None:
 class VerifyResult:
     """What :func:`verify_pdf` found. ``ok`` only when a signature is present, intact, valid and covers the file."""
 
+    readable: bool = True  # False: not a PDF, damaged beyond reading, or too large to check
     signed: bool = False
     intact: bool = False
     valid: bool = False
@@ -137,6 +138,7 @@ class VerifyResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "readable": self.readable,
             "signed": self.signed,
             "intact": self.intact,
             "valid": self.valid,
@@ -164,12 +166,14 @@ def verify_pdf(pdf_bytes: bytes, trust: list[Any] | None = None) -> VerifyResult
 
     result = VerifyResult()
     if len(pdf_bytes) > MAX_PDF_BYTES:
+        result.readable = False
         result.problems.append("larger than 50 MB; not checked")
         return result
     try:
         reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
     except Exception as exc:  # truncated or damaged files fail in many ways
+        result.readable = False
         result.problems.append(f"not a readable PDF: {exc}")
         return result
     if not embedded:
@@ -206,6 +210,18 @@ def verify_pdf(pdf_bytes: bytes, trust: list[Any] | None = None) -> VerifyResult
     if result.modified_after_signing:
         result.problems.append("the PDF was changed after signing (content added after the signed part)")
     return result
+
+
+def configured_trust() -> list[Any]:
+    """The certificates named by ``IPCEI_TRUST_ROOTS`` (PEM or DER files, separated by ``:``) that signers may
+    chain to; a file that cannot be read is a :class:`SigningError` naming it."""
+    roots = []
+    for raw in filter(None, os.environ.get("IPCEI_TRUST_ROOTS", "").split(os.pathsep)):
+        try:
+            roots.append(load_certificate(Path(raw).read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise SigningError(f"{raw}: not a readable certificate (IPCEI_TRUST_ROOTS): {exc}") from exc
+    return roots
 
 
 def load_certificate(value: Any) -> Any:
