@@ -79,6 +79,7 @@ def pages_to_check(server) -> dict[str, str]:
         "review": f"/controle?id={first}",
         "compare": "/vergelijken",
         "compare-two": f"/vergelijken?ids={first}&ids={second}",
+        "verify": "/advies-controleren",
     }
     found.update({f"step-{step}": f"/invullen?id={first}&step={step}" for step in STEPS})
     return found

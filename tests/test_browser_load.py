@@ -14,6 +14,7 @@ import asyncio
 import re
 import statistics
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,7 @@ def test_ten_sessions_and_a_conflict_on_postgresql(tmp_path, pg_url, framework):
         "| test | figure | date measured | how to rerun |\n|---|---|---|---|\n"
         f"| test_browser_load (12 Chromium sessions, 1 server, PostgreSQL, 2 cores) | step latency median "
         f"{median:.2f} s, p95 {p95:.2f} s, max {max(latencies):.2f} s over {len(latencies)} steps; "
-        f"whole run {wall:.0f} s | 2026-11-28 | `.venv/bin/pytest tests/test_browser_load.py -s` "
+        f"whole run {wall:.0f} s | {date.today().isoformat()} | `.venv/bin/pytest tests/test_browser_load.py -s` "
         "(needs IPCEI_TEST_POSTGRES_URL) |\n",
         encoding="utf-8",
     )
