@@ -72,7 +72,7 @@ def test_pick_three_see_them_side_by_side_toggle_and_export(stored):
         "Daadwerkelijke deelname",
     ):
         assert expected in page_text, expected
-    assert [s.value for s in at.subheader][:3] == ["Oordelen per vraag", "Algemene gegevens", "Conclusies en advies"]
+    assert [s.value for s in at.header][:3] == ["Oordelen per vraag", "Algemene gegevens", "Conclusies en advies"]
     assert len([b for b in at.get("download_button")]) == 2
     assert at.expander  # long answers folded with their first lines visible
     before = len(at.markdown)

@@ -221,7 +221,7 @@ def side_by_side() -> None:
     if only and not meta and not questions:
         st.success(tr("compare_nothing_differs"), icon=":material/check_circle:")
 
-    st.subheader(tr("compare_chart_title"))
+    st.header(tr("compare_chart_title"))
     chart = verdict_chart(comparison)
     if chart is not None:
         st.altair_chart(chart, width="stretch", alt=tr("compare_chart_alt", count=len(comparison.columns)))
@@ -229,12 +229,12 @@ def side_by_side() -> None:
 
     draw_header(comparison)
     if meta:
-        st.subheader(tr("compare_meta"))
+        st.header(tr("compare_meta"))
         with st.container(border=True, key="cmp_meta"):
             draw_rows(comparison, meta)
     concluding = [q for q in questions if q.concluding]
     if concluding:
-        st.subheader(tr("compare_conclusions"))
+        st.header(tr("compare_conclusions"))
         for q in concluding:
             draw_question(comparison, q)
     part = None
@@ -243,7 +243,7 @@ def side_by_side() -> None:
             continue
         if q.part != part:
             part = q.part
-            st.subheader(plain(part))
+            st.header(plain(part))
         draw_question(comparison, q)
 
 
