@@ -15,7 +15,7 @@ from ui.i18n import lang, tr
 from ui.services import store
 from ui.text import local_time, plain
 
-MAX_UPLOAD_MB = 50  # framework.report reads at most 50 MB of PDF
+MAX_UPLOAD_MB = 5  # the server takes no more (server.maxUploadSize); an advice PDF is well under 1 MB
 
 st.title(tr("ui_verify_title"))
 st.caption(tr("ui_verify_intro"))
