@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,13 +89,18 @@ class Server:
         raise RuntimeError("streamlit did not become healthy in time")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        stop_process(self.process, self._log)
+
+
+def stop_process(process: subprocess.Popen, log: Any, timeout: float = 15) -> None:
+    """Stop a server the test started (terminate, then kill after ``timeout`` s) and close its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
 
 
 def ensure_axe() -> Path:

@@ -19,7 +19,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, Server, browser_page, check_browser_prerequisites, free_port, settle
+from browser_support import (
+    ARTIFACTS,
+    Server,
+    browser_page,
+    check_browser_prerequisites,
+    free_port,
+    settle,
+    stop_process,
+)
 from playwright.sync_api import expect
 
 from framework.loading import load_assessment
@@ -78,13 +86,7 @@ class Provider:
                 time.sleep(0.05)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        stop_process(self.process, self._log, timeout=10)
 
 
 def signed_in_app(folder: Path, provider: Provider, name: str, idle_minutes: float | None = None) -> Server:

@@ -188,19 +188,25 @@ def read_framework(content: bytes, source: str) -> Framework:
     return framework_from_data(data, source, lines)
 
 
-@pytest.mark.slow
-def test_framework_loader_fuzz():
+def fuzz_loader(name: str, inputs: Any, read: Any) -> Counter[str]:
+    """Feed ``read(content, source)`` the generated inputs; how each ended, counted and reported."""
     outcomes: Counter[str] = Counter()
 
     @FUZZ
-    @given(framework_inputs())
+    @given(inputs)
     def run(case: tuple[bytes, str]) -> None:
         content, source = case
-        outcomes[outcome_of(lambda: read_framework(content, source), source)] += 1
+        outcomes[outcome_of(lambda: read(content, source), source)] += 1
 
     started = time.perf_counter()
     run()
-    report("framework loader", outcomes, time.perf_counter() - started)
+    report(name, outcomes, time.perf_counter() - started)
+    return outcomes
+
+
+@pytest.mark.slow
+def test_framework_loader_fuzz():
+    outcomes = fuzz_loader("framework loader", framework_inputs(), read_framework)
     assert sum(outcomes.values()) >= EXAMPLES_PER_READER
     assert outcomes["accepted"] > 0 and outcomes["model"] > 50 and outcomes["syntax"] > 50, outcomes
 
@@ -224,17 +230,7 @@ def assessment_inputs(draw: Any) -> tuple[bytes, str]:
 
 @pytest.mark.slow
 def test_assessment_loader_fuzz():
-    outcomes: Counter[str] = Counter()
-
-    @FUZZ
-    @given(assessment_inputs())
-    def run(case: tuple[bytes, str]) -> None:
-        content, source = case
-        outcomes[outcome_of(lambda: assessment_from_bytes(content, source), source)] += 1
-
-    started = time.perf_counter()
-    run()
-    report("assessment loader", outcomes, time.perf_counter() - started)
+    outcomes = fuzz_loader("assessment loader", assessment_inputs(), assessment_from_bytes)
     assert sum(outcomes.values()) >= EXAMPLES_PER_READER
     assert outcomes["accepted"] > 0 and outcomes["model"] > 50 and outcomes["syntax"] > 50, outcomes
 
