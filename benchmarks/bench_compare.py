@@ -6,8 +6,8 @@ In one run, with the examples (``examples/*.yaml``, repeated to six):
 
 * ``load``: :func:`framework.loading.load_assessment` of the six files (read, parse, validate against the
   framework): the baseline;
-* ``build``: :func:`framework.compare.build` of those six (labels, normalised values, statuses, previews);
-* ``csv``: :func:`framework.compare_export.to_csv` of the comparison;
+* ``build``: :func:`framework.compare.sides.build` of those six (labels, normalised values, statuses, previews);
+* ``csv``: :func:`framework.compare.export.to_csv` of the comparison;
 * ``store load``: the six read back from a SQLite store (``Store.get`` and ``framework_for``), as the page does;
 * ``page rerun``: a rerun of ``views/compare.py`` in Streamlit's AppTest with the six chosen (store reads,
   build, chart, about 800 elements), AppTest's own overhead included; ``page, none chosen`` is the same page
@@ -30,8 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from framework.compare import build
-from framework.compare_export import to_csv
+from framework.compare.export import to_csv
+from framework.compare.sides import build
 from framework.loading import default_framework, load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -61,7 +61,7 @@ def measure(name: str, builder) -> dict:
 
     from framework.advice import RenderLimits, render_advice
     from framework.loading import default_framework, load_assessment
-    from framework.report import render_pdf
+    from framework.report.render import render_pdf
 
     framework = default_framework()
     assessment = builder(framework)

@@ -4,7 +4,7 @@ Run with ``.venv/bin/python -m benchmarks.bench_report [--repeat N] [--lang nl|e
 
 For each example (``examples/*.yaml``; the test fixture when there are none) it reports, in the same run:
 
-* ``pipeline``: :func:`framework.report.render_pdf` (rules, view, Jinja2, WeasyPrint with our URL fetcher,
+* ``pipeline``: :func:`framework.report.render.render_pdf` (rules, view, Jinja2, WeasyPrint with our URL fetcher,
   the attachment and the PDF/A finisher): CPU seconds of the process, the best of N runs (CPU time and the
   minimum keep the figures steady on a machine shared with other work);
 * ``bare``: ``weasyprint.HTML(string=final_html).write_pdf(...)`` with the same options and attachment;
@@ -43,7 +43,7 @@ def _maxrss_mb() -> float:
 def child(path: str, lang: str) -> None:
     """In a fresh process: peak memory before and after one render."""
     from framework.loading import load_assessment
-    from framework.report import render_pdf
+    from framework.report.render import render_pdf
 
     assessment, framework = load_assessment(path)
     import weasyprint  # noqa: F401 - count the import in the baseline
@@ -73,7 +73,7 @@ def measure(path: Path, lang: str, repeat: int) -> dict[str, float | int | str]:
     from weasyprint import HTML
 
     from framework.loading import load_assessment
-    from framework.report import (
+    from framework.report.render import (
         PDF_OPTIONS,
         TEMPLATES_DIR,
         assessment_attachment,

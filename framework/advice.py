@@ -14,7 +14,7 @@ from typing import Any
 
 from framework.assessment import Status
 from framework.errors import IpceiError, ReportError
-from framework.signing import VerifyResult, configured_key, sign_pdf, verify_pdf
+from framework.report.signing import VerifyResult, configured_key, sign_pdf, verify_pdf
 
 REASON = "Vastgesteld advies IPCEI afwegingskader; inhoud sha256:{hash}"
 _REASON_HASH = re.compile(r"sha256:([0-9a-f]{64})")
@@ -67,7 +67,7 @@ def render_advice(
     """
     if limits is not None:
         return _render_bounded(limits, assessment, framework, sheet, lang, sign)
-    from framework.report import render_pdf
+    from framework.report.render import render_pdf
 
     pdf = render_pdf(assessment, framework, lang=lang, signoff=sheet)
     final = assessment.meta.status in FINAL
@@ -149,7 +149,7 @@ def _render_child() -> int:
 
     from framework.assessment import Assessment
     from framework.models import Framework
-    from framework.report_view import SignOffSheet
+    from framework.report.view import SignOffSheet
 
     job = json.loads(sys.stdin.buffer.read())
     _limit(resource.RLIMIT_AS, _address_space() + int(job["memory_mb"]) * 2**20)
@@ -201,7 +201,7 @@ class AdviceCheck:
 
 def check_advice(pdf_bytes: bytes, *, store: Any = None, trust: list[Any] | None = None) -> AdviceCheck:
     """Signature intact and by whom; embedded assessment equal to the signed hash; latest version in the store."""
-    from framework.report import extract_assessment
+    from framework.report.render import extract_assessment
 
     result = AdviceCheck(signature=verify_pdf(pdf_bytes, trust=trust))
     try:

@@ -19,7 +19,7 @@ from typing import Any
 
 from framework.assessment import Assessment, Status
 from framework.errors import TransitionError
-from framework.report_view import SignOffEntry, SignOffSheet
+from framework.report.view import SignOffEntry, SignOffSheet
 from framework.store import Record, Store, audit
 from framework.store.signoffs import ReviewEntry, SignOff, add_reviews, add_signoff, add_supersession
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from framework import workflow as wf
 from framework.advice import advice_pdf
 from framework.assessment import Status
-from framework.signing import make_demo_key
+from framework.report.signing import make_demo_key
 from framework.store import open_store
 
 AUTHOR = wf.Actor.of("A. de Vries", "beleidsmedewerker")

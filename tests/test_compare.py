@@ -1,4 +1,4 @@
-"""The comparison model (framework.compare) on the examples, and across framework versions."""
+"""The comparison model (framework.compare.sides) on the examples, and across framework versions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from types import SimpleNamespace
 import pytest
 from compare_support import example, examples, for_revised, revised_framework, with_answer, with_meta
 
-from framework import compare, compare_revisions
 from framework.assessment import Status
-from framework.compare import META, CompareError, RowStatus, Subject, build
-from framework.diff import Op
+from framework.compare import revisions as compare_revisions
+from framework.compare import sides as compare
+from framework.compare.diff import Op
+from framework.compare.sides import META, CompareError, RowStatus, Subject, build
 
 
 @pytest.fixture(scope="module")

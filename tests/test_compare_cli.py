@@ -86,7 +86,7 @@ def test_invalid_input_exits_1_naming_every_reference(tmp_path, capsys):
 
 
 def test_an_advice_pdf_is_a_reference_too(tmp_path):
-    from framework.report import render_pdf
+    from framework.report.render import render_pdf
 
     hydrogen, framework = example("ipcei-waterstof")
     advice = tmp_path / "advies.pdf"

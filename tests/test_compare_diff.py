@@ -1,9 +1,9 @@
-"""The word-level diff (framework.diff) on known strings."""
+"""The word-level diff (framework.compare.diff) on known strings."""
 
 from __future__ import annotations
 
-from framework import diff
-from framework.diff import Op, Segment, word_diff
+from framework.compare import diff
+from framework.compare.diff import Op, Segment, word_diff
 
 
 def ops(segments):

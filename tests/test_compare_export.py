@@ -11,9 +11,9 @@ import pytest
 from compare_support import example, examples, for_revised, revised_framework, with_answer, with_meta
 from pypdf import PdfReader
 
-from framework.compare import META_ROWS, Subject, build
-from framework.compare_export import csv_rows, render_html, render_pdf, safe_cell, to_csv, to_csv_bytes
-from framework.report import TEMPLATES_DIR, local_fetcher
+from framework.compare.export import csv_rows, render_html, render_pdf, safe_cell, to_csv, to_csv_bytes
+from framework.compare.sides import META_ROWS, Subject, build
+from framework.report.render import TEMPLATES_DIR, local_fetcher
 
 HOSTILE_TITLE = "<script>alert(1)</script> Waterstof"
 HOSTILE_ANSWER = '<img src="file:///etc/passwd"> <link rel="stylesheet" href="file:///etc/hostname"> & «echt»'

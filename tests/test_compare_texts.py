@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from framework.compare import META_ROWS, RowStatus
+from framework.compare.sides import META_ROWS, RowStatus
 from framework.i18n import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
-    *(ROOT / "framework").glob("compare*.py"),
-    ROOT / "framework" / "cli_compare.py",
+    *(ROOT / "framework" / "compare").glob("*.py"),
+    ROOT / "framework" / "cli" / "compare.py",
     ROOT / "views" / "compare.py",
     ROOT / "report_templates" / "compare.html",
     ROOT / "app.py",

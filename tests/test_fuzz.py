@@ -34,7 +34,7 @@ from framework.assessment import Assessment, canonical_json
 from framework.errors import InputError, IpceiError
 from framework.loading import DEFAULT_FRAMEWORK, assessment_from_bytes, framework_from_data, load_assessment
 from framework.models import Framework
-from framework.report import ATTACHMENT_NAME, extract_assessment, render_pdf
+from framework.report.render import ATTACHMENT_NAME, extract_assessment, render_pdf
 from framework.yamlio import parse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent

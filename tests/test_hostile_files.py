@@ -24,7 +24,7 @@ import pytest
 from hostile_support import KINDS, PYTHON_TAG_MARKER, Result, run_capped
 from pypdf import PdfReader
 
-from framework.report import extract_assessment
+from framework.report.render import extract_assessment
 
 pytestmark = pytest.mark.slow  # nine fresh Python processes, one of them renders a PDF
 

@@ -26,7 +26,7 @@ from framework.assessment import canonical_json
 from framework.errors import InputError, ReportError
 from framework.loading import assessment_from_bytes, default_framework
 from framework.models import FieldType
-from framework.report import extract_assessment
+from framework.report.render import extract_assessment
 
 # The largest render takes about a minute of CPU on the 2-core CI machine; ten times that only catches a stall.
 STALL_SECONDS = 600

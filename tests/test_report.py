@@ -19,7 +19,7 @@ from framework.errors import ReportError
 from framework.i18n import catalog
 from framework.loading import load_assessment
 from framework.models import Framework, Question
-from framework.report import (
+from framework.report.render import (
     ReportOptions,
     SignOffSheet,
     css_string,
@@ -27,7 +27,7 @@ from framework.report import (
     environment,
     render_html,
 )
-from framework.report_view import paragraphs
+from framework.report.view import paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "report_assessment.yaml"

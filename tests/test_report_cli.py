@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from framework.cli import main
 from framework.errors import InputError, ReportError
 from framework.loading import load_assessment
-from framework.report import MAX_JSON_BYTES, MAX_PDF_BYTES, extract_assessment, extract_assessment_file
+from framework.report.render import MAX_JSON_BYTES, MAX_PDF_BYTES, extract_assessment, extract_assessment_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "report_assessment.yaml"

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from framework.assessment import Assessment, Status, canonical_json
 from framework.loading import load_assessment
 from framework.models import FieldType, Framework
-from framework.pdfa import embedded_files, pdfa_problems, qpdf_problems
-from framework.report import (
+from framework.report.pdfa import embedded_files, pdfa_problems, qpdf_problems
+from framework.report.render import (
     ATTACHMENT_NAME,
     PDF_OPTIONS,
     TEMPLATES_DIR,

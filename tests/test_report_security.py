@@ -37,8 +37,8 @@ from framework.assessment import Assessment
 from framework.errors import InputError
 from framework.loading import assessment_from_data, load_assessment
 from framework.models import Framework
-from framework.pdfa import embedded_files
-from framework.report import (
+from framework.report.pdfa import embedded_files
+from framework.report.render import (
     TEMPLATES_DIR,
     URLRefused,
     extract_assessment,

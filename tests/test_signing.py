@@ -11,9 +11,9 @@ from store_support import make_assessment
 from framework.advice import REASON, check_advice
 from framework.assessment import Status
 from framework.loading import default_framework
-from framework.pdfa import pdfa_problems
-from framework.report import extract_assessment, render_pdf
-from framework.signing import SigningError, make_demo_key, sign_pdf, verify_pdf
+from framework.report.pdfa import pdfa_problems
+from framework.report.render import extract_assessment, render_pdf
+from framework.report.signing import SigningError, make_demo_key, sign_pdf, verify_pdf
 
 PASSWORD = "test-only"
 COPIES = 100

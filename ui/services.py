@@ -41,7 +41,7 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
     so that a huge advice neither slows the other sessions down nor stalls the server.
     """
     from framework.advice import RenderLimits, render_advice
-    from framework.report_view import SignOffSheet
+    from framework.report.view import SignOffSheet
 
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None

@@ -15,7 +15,7 @@ from framework.assessment import Status
 from framework.errors import ConflictError, IpceiError, TransitionError
 from framework.i18n import format_date, t
 from framework.models import Framework
-from framework.signing import configured_key
+from framework.report.signing import configured_key
 from ui import findings, identity, state
 from ui.i18n import lang, tr
 from ui.services import store

@@ -1,6 +1,6 @@
 """Compare: two to six assessments side by side, or two revisions of one assessment with a word-level diff.
 
-The page draws what :mod:`framework.compare` returns; user text is shown escaped (``ui.text.plain``), never as
+The page draws what :mod:`framework.compare.sides` returns; user text is shown escaped (``ui.text.plain``), never as
 HTML. ``?ids=ID&ids=ID`` in the URL preselects assessments (a link from elsewhere in the app).
 """
 
@@ -14,10 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from framework import compare, compare_revisions
 from framework.assessment import Status
-from framework.compare_export import render_pdf, to_csv_bytes
-from framework.diff import Op, Segment
+from framework.compare import revisions as compare_revisions
+from framework.compare import sides as compare
+from framework.compare.diff import Op, Segment
+from framework.compare.export import render_pdf, to_csv_bytes
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
 from framework.loading import default_framework, find_framework

@@ -9,7 +9,7 @@ import streamlit as st
 from framework.advice import check_advice
 from framework.errors import IpceiError
 from framework.i18n import format_datetime
-from framework.signing import configured_trust
+from framework.report.signing import configured_trust
 from ui import identity
 from ui.i18n import lang, tr
 from ui.services import store

@@ -1,7 +1,7 @@
 """Reading a file to import: YAML or JSON (the assessment format), or an advice PDF with its data embedded.
 
 Everything here is untrusted input: YAML and JSON go through the strict, bounded reader of
-:mod:`framework.yamlio`; a PDF goes to ``framework.report.extract_assessment`` (when that module is
+:mod:`framework.yamlio`; a PDF goes to ``framework.report.render.extract_assessment`` (when that module is
 installed), and whatever fails becomes one :class:`~framework.errors.InputError` naming the file.
 """
 
@@ -67,16 +67,16 @@ def _read_pdf(content: bytes, source: str, lookup: FrameworkLookup) -> Assessmen
     if not content.startswith(b"%PDF-"):
         raise InputError.single(source, "the name says PDF but the file is not a PDF")
     try:
-        report = importlib.import_module("framework.report")
+        report = importlib.import_module("framework.report.render")
     except ModuleNotFoundError as exc:
-        if exc.name not in ("framework.report", "framework"):
+        if exc.name not in ("framework.report.render", "framework"):
             raise
         report = None
     extract = getattr(report, "extract_assessment", None)
     if extract is None:
         raise InputError.single(
             source,
-            "importing an advice PDF needs the report module (framework.report), which this installation "
+            "importing an advice PDF needs the report module (framework.report.render), which this installation "
             "lacks; import the assessment's YAML or JSON file instead",
         )
     takes_source = "source" in inspect.signature(extract).parameters

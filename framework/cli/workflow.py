@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from framework.cli_db import default_user
+from framework.cli.db import default_user
 from framework.errors import InputError, IpceiError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -108,7 +108,7 @@ def cmd_file(args: argparse.Namespace) -> int:
 def cmd_sign(args: argparse.Namespace) -> int:
     """Sign an advice PDF of a signed-off assessment: the hash inside must be one the store signed off."""
     from framework.advice import REASON, check_advice
-    from framework.signing import SigningError, configured_key, sign_pdf
+    from framework.report.signing import SigningError, configured_key, sign_pdf
     from framework.store import open_store
 
     if configured_key() is None:
@@ -127,7 +127,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from framework.advice import check_advice
-    from framework.signing import configured_trust, load_certificate
+    from framework.report.signing import configured_trust, load_certificate
 
     data = _read_pdf(args.file)
     trust = [load_certificate(Path(p).read_bytes()) for p in args.trust or []] or configured_trust()
@@ -159,7 +159,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_key(args: argparse.Namespace) -> int:
-    from framework.signing import make_demo_key
+    from framework.report.signing import make_demo_key
 
     path = make_demo_key(args.output, args.password, name=args.name)
     print(f"wrote {path} (self-signed demo key, NOT for production)")
@@ -167,7 +167,7 @@ def cmd_demo_key(args: argparse.Namespace) -> int:
 
 
 def _read_pdf(name: str) -> bytes:
-    from framework.signing import MAX_PDF_BYTES
+    from framework.report.signing import MAX_PDF_BYTES
 
     path = Path(name)
     try:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from framework.compare import MAX_SUBJECTS, MIN_SUBJECTS, Subject, build
+from framework.compare.sides import MAX_SUBJECTS, MIN_SUBJECTS, Subject, build
 from framework.errors import InputError, IpceiError, Problem, ReportError
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import find_framework, load_assessment
@@ -47,7 +47,7 @@ def resolve(ref: str, stores: _Stores) -> Subject:
     path = Path(ref)
     if path.is_file():
         if path.suffix.lower() == ".pdf":
-            from framework.report import extract_assessment_file
+            from framework.report.render import extract_assessment_file
 
             assessment = extract_assessment_file(path)
             framework = find_framework(assessment.framework.id, assessment.framework.version)
@@ -84,7 +84,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if kind not in ("pdf", "csv"):
         print("ipcei compare: the output must end in .pdf or .csv (or be - for CSV on stdout)", file=sys.stderr)
         return EXIT_USAGE
-    from framework.compare_export import render_pdf, to_csv, to_csv_bytes
+    from framework.compare.export import render_pdf, to_csv, to_csv_bytes
 
     stores = _Stores(args.database)
     problems = []

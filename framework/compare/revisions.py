@@ -1,7 +1,7 @@
 """Two revisions of one assessment: what changed, word by word, and who changed it last, and when.
 
-The revisions are compared as any two assessments are (:func:`framework.compare.build`); :func:`changes` adds a
-word-level diff (``framework.diff``) of each field that differs, :func:`attribute` walks the revisions in
+The revisions are compared as any two assessments are (:func:`framework.compare.sides.build`); :func:`changes` adds a
+word-level diff (``framework.compare.diff``) of each field that differs, :func:`attribute` walks the revisions in
 between (of one assessment, or across the versions that supersede each other) to name the last one that
 changed a field, and :func:`signed_off_pairs` finds each signed-off version and its successor.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from framework.assessment import Assessment, Status
-from framework.compare import META, Comparison, QuestionBlock, Row, normalised
-from framework.diff import Segment, word_diff
+from framework.compare.diff import Segment, word_diff
+from framework.compare.sides import META, Comparison, QuestionBlock, Row, normalised
 
 T = TypeVar("T")
 FROZEN = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})

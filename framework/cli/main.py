@@ -23,10 +23,10 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules with a ``register(subparsers)`` function that add their own sub-commands.
 COMMAND_MODULES: list[str] = [
-    "framework.cli_db",
-    "framework.cli_report",
-    "framework.cli_compare",
-    "framework.cli_workflow",
+    "framework.cli.db",
+    "framework.cli.report",
+    "framework.cli.compare",
+    "framework.cli.workflow",
 ]
 
 

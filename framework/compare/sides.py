@@ -7,10 +7,10 @@ id; the union over the frameworks, in their order), each with one :class:`Row` p
 applicable ("niet van toepassing"), never an error. Text is equal when it is equal after white space is
 normalised; a multiple choice or a set of member states is equal regardless of order.
 
-Revisions of one assessment are compared the same way, with two subjects; ``framework.compare_revisions``
+Revisions of one assessment are compared the same way, with two subjects; ``framework.compare.revisions``
 adds a word-level diff per changed field and says which revision changed it last, by whom and when.
 
-Nothing here renders: the page, the PDF and the CSV (``framework.compare_export``) draw what this returns.
+Nothing here renders: the page, the PDF and the CSV (``framework.compare.export``) draw what this returns.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The PDF embeds the assessment as ``assessment.json`` (canonical JSON, relationsh
 :func:`extract_assessment` brings back an assessment equal to the one rendered.
 
 Security model: user text is data, never markup. Templates are autoescaped; paragraphs and line breaks come
-from :func:`framework.report_view.paragraphs`, which escapes. WeasyPrint gets a URL fetcher that serves only
+from :func:`framework.report.view.paragraphs`, which escapes. WeasyPrint gets a URL fetcher that serves only
 ``data:`` URLs and files inside ``report_templates/``; anything else is refused and recorded. The only
 attachment is the one built here; a finisher makes sure of that before the file is written.
 
@@ -36,8 +36,8 @@ from framework.errors import ReportError
 from framework.i18n import LANGUAGES, t
 from framework.loading import ROOT, assessment_from_bytes
 from framework.models import Framework
-from framework.pdfa import EmbeddedFileTooLarge, embedded_files, file_annotations, remove_empty_resources
-from framework.report_view import SignOffEntry, SignOffSheet, build_view, paragraphs
+from framework.report.pdfa import EmbeddedFileTooLarge, embedded_files, file_annotations, remove_empty_resources
+from framework.report.view import SignOffEntry, SignOffSheet, build_view, paragraphs
 
 __all__ = [
     "ReportError",

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from framework.assessment import Assessment
-from framework.cli_db import default_user
+from framework.cli.db import default_user
 from framework.errors import InputError, ReportError
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import load_assessment
@@ -47,7 +47,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not args.output and not args.html:
         print("ipcei render: give -o OUT.pdf and/or --html OUT.html", file=sys.stderr)
         return EXIT_USAGE
-    from framework.report import ReportOptions, html_to_pdf, render_html
+    from framework.report.render import ReportOptions, html_to_pdf, render_html
 
     if is_store_id(args.file):
         return _render_stored(args)
@@ -66,7 +66,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def _render_stored(args: argparse.Namespace) -> int:
     """A stored assessment: with its parafenlijst, and signed when it is signed off and a key is configured."""
     from framework.advice import advice_pdf
-    from framework.report import render_html
+    from framework.report.render import render_html
     from framework.store import open_store
     from framework.workflow import parafenlijst
 
@@ -87,7 +87,7 @@ def _render_stored(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from framework.report import extract_assessment_file
+    from framework.report.render import extract_assessment_file
 
     assessment = extract_assessment_file(args.file)
     content = assessment.model_dump(mode="json")

@@ -1,4 +1,4 @@
-"""A comparison (``framework.compare``) as CSV for spreadsheets and as a landscape PDF in the advice's style.
+"""A comparison (``framework.compare.sides``) as CSV for spreadsheets and as a landscape PDF in the advice's style.
 
 CSV: one header row, then one row per metadata item and per question field; the fixed columns say where the
 row belongs and whether the assessments agree, then one column per assessment with the value as shown (option
@@ -19,7 +19,7 @@ import os
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from framework.compare import META, Comparison, QuestionBlock, Row
+from framework.compare.sides import META, Comparison, QuestionBlock, Row
 from framework.errors import ReportError
 from framework.i18n import format_date, t
 
@@ -108,11 +108,11 @@ def render_html(comparison: Comparison, *, only_differences: bool = False, today
     """The comparison as one HTML document for print (stylesheets linked from ``report_templates/``).
 
     Args:
-        comparison: what :func:`framework.compare.build` returned.
+        comparison: what :func:`framework.compare.sides.build` returned.
         only_differences: leave out the rows (and questions) where all assessments agree.
         today: the date printed as "compared on"; default ``SOURCE_DATE_EPOCH``'s date, else today.
     """
-    from framework.report import environment
+    from framework.report.render import environment
 
     lang = comparison.lang
     epoch = _epoch()
@@ -149,7 +149,7 @@ def render_html(comparison: Comparison, *, only_differences: bool = False, today
 
 def _finisher(document: Any, pdf: Any) -> None:
     """Tidy resources for PDF/A, and refuse any attachment (the HTML could only ask for one by mistake)."""
-    from framework.pdfa import remove_empty_resources
+    from framework.report.pdfa import remove_empty_resources
 
     remove_empty_resources(pdf)
     for pdf_object in pdf.objects:
@@ -161,7 +161,7 @@ def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
     """Lay out the comparison's HTML with the advice's restricted URL fetcher; PDF/A-3b bytes."""
     from weasyprint import HTML
 
-    from framework.report import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
+    from framework.report.render import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
 
     fetcher = fetcher if fetcher is not None else local_fetcher()
     document = HTML(string=html, base_url=str(TEMPLATES_DIR / TEMPLATE), url_fetcher=fetcher).render(**PDF_OPTIONS)
