@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -47,12 +47,12 @@ WORDS = (
 ).split()
 
 
-def _text(rng: random.Random, low: int, high: int, limit: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+def _text(rng: random.Random, low: int, high: int, limit: int, vocabulary: Sequence[str] = WORDS) -> str:
+    words = [rng.choice(vocabulary) for _ in range(rng.randint(low, high))]
     return (" ".join(words).capitalize() + ".")[:limit]
 
 
-def _answers(framework: Framework, rng: random.Random) -> dict:
+def _answers(framework: Framework, rng: random.Random, vocabulary: Sequence[str] = WORDS) -> dict:
     answers: dict[str, dict] = {}
     for question in framework.questions():
         values: dict = {}
@@ -60,16 +60,20 @@ def _answers(framework: Framework, rng: random.Random) -> dict:
             ids = [o.id for o in field.options]
             match field.type:
                 case FieldType.TEXT:
-                    values[field.id] = _text(rng, 30, 120, field.max_length)
+                    values[field.id] = _text(rng, 30, 120, field.max_length, vocabulary)
                 case FieldType.CHOICE | FieldType.SCALE:
                     values[field.id] = rng.choice(ids)
                 case FieldType.MULTICHOICE:
                     values[field.id] = rng.sample(ids, rng.randint(1, min(3, len(ids))))
                 case FieldType.LIST:
-                    values[field.id] = [_text(rng, 3, 10, 1000) for _ in range(rng.randint(1, 4))]
+                    values[field.id] = [_text(rng, 3, 10, 1000, vocabulary) for _ in range(rng.randint(1, 4))]
                 case FieldType.SOURCES:
                     values[field.id] = [
-                        {"title": _text(rng, 4, 10, 500), "reference": "Kamerstuk 29 826, nr. 147", "date": "2022-07"}
+                        {
+                            "title": _text(rng, 4, 10, 500, vocabulary),
+                            "reference": "Kamerstuk 29 826, nr. 147",
+                            "date": "2022-07",
+                        }
                     ]
                 case FieldType.AMOUNT:
                     values[field.id] = rng.randint(1, 500) * 1_000_000
@@ -77,19 +81,22 @@ def _answers(framework: Framework, rng: random.Random) -> dict:
     return answers
 
 
-def assessments(framework: Framework, n: int, seed: int = 1) -> Iterator[Assessment]:
-    """``n`` different, valid, fully answered assessments."""
+def assessments(
+    framework: Framework, n: int, seed: int = 1, vocabulary: Callable[[random.Random], Sequence[str]] | None = None
+) -> Iterator[Assessment]:
+    """``n`` different, valid, fully answered assessments (words drawn from ``vocabulary(rng)`` when given)."""
     rng = random.Random(seed)
     ecosystems = [e.id for e in framework.ecosystems]
     phases = [p.id for p in framework.phases]
     statuses = ["concept", "ter_review", "teruggestuurd", "vastgesteld"]
     authors = [f"Beleidsmedewerker {i}" for i in range(40)]
     for i in range(n):
+        words = vocabulary(rng) if vocabulary is not None else WORDS
         yield Assessment.model_validate(
             {
                 "framework": {"id": framework.id, "version": framework.version},
                 "meta": {
-                    "title": f"IPCEI-afweging {i}: {_text(rng, 2, 6, 150)}",
+                    "title": f"IPCEI-afweging {i}: {_text(rng, 2, 6, 150, words)}",
                     "ipcei": rng.choice(["Hy2Infra", "IPCEI ME/CT", "IPCEI-CIS", "Hy2Move", "IPCEI Batteries"]),
                     "ecosystem": rng.choice(ecosystems),
                     "phase": rng.choice(phases),
@@ -98,14 +105,20 @@ def assessments(framework: Framework, n: int, seed: int = 1) -> Iterator[Assessm
                     "status": rng.choice(statuses),
                     "member_states": ["nl", "de", "fr"][: rng.randint(1, 3)],
                 },
-                "answers": _answers(framework, rng),
+                "answers": _answers(framework, rng, words),
             }
         )
 
 
-def populate(store: Store, framework: Framework, n: int, batch: int = 1000) -> float:
+def populate(
+    store: Store,
+    framework: Framework,
+    n: int,
+    batch: int = 1000,
+    vocabulary: Callable[[random.Random], Sequence[str]] | None = None,
+) -> float:
     started = time.perf_counter()
-    items = assessments(framework, n)
+    items = assessments(framework, n, vocabulary=vocabulary)
     while chunk := [a for _, a in zip(range(batch), items, strict=False)]:
         store.create_many(chunk, "benchmark")
     return time.perf_counter() - started

@@ -24,16 +24,16 @@ def test_lists_filters_and_pages():
     store = open_store()
     base = full_assessment()
     for number in range(23):
-        meta = base.meta.model_copy(update={"title": f"Beoordeling nummer {number:02d}"})
+        meta = base.meta.model_copy(update={"title": f"Beoordeling kenmerk{number:02d}"})
         store.create(base.model_copy(update={"meta": meta}), "Test")
     at = app()
     assert "1–20 van 23" in texts(at.caption)
     assert len([b for b in at.button if b.key.startswith("open|")]) == 20
     at.pagination(key="ov_page").select(2).run()
     assert "21–23 van 23" in texts(at.caption)
-    at.text_input(key="ov_text").input("nummer 07").run()
+    at.text_input(key="ov_text").input("kenmerk07").run()
     assert "1–1 van 1" in texts(at.caption)
-    assert any("Beoordeling nummer 07" in m for m in texts(at.markdown))
+    assert any("Beoordeling kenmerk07" in m for m in texts(at.markdown))
     at.text_input(key="ov_text").input("bestaat niet").run()
     assert "Geen beoordelingen gevonden met deze filters." in texts(at.info)
 
@@ -75,3 +75,24 @@ def test_import_bad_file_names_each_problem_then_good_file():
     assert not at.exception
     assert "Geïmporteerd als nieuwe beoordeling." in texts(at.success)
     assert open_store().list().total == 1
+
+
+def test_search_finds_words_in_answers_and_shows_where():
+    store = open_store()
+    base = full_assessment()
+    answers = {
+        **base.answers,
+        "q2": {**base.answers.get("q2", {}), "answer": "Het probleem is onvergelijkbaar wezenlĳk voor ons."},
+    }
+    wanted = store.create(base.model_copy(update={"answers": answers}), "Test")
+    store.create(base, "Test")
+    at = app()
+    at.text_input(key="ov_text").input("ONVERGELIJKBAAR wezenlijk").run()
+    assert "1–1 van 1" in texts(at.caption)
+    assert any(
+        c.startswith("2. Hoe wezenlijk is het probleem?: ") and "wezenlĳk voor ons" in c for c in texts(at.caption)
+    )
+    assert f"open|{wanted.id}" in [b.key for b in at.button]
+    at.text_input(key="ov_text").input('"*-').run()
+    assert "De zoektekst bevat geen woorden (letters of cijfers); er is niets gevonden." in texts(at.caption)
+    assert not at.exception

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from framework import search
 from framework.assessment import Status
 from framework.errors import InputError, IpceiError
 from framework.i18n import format_datetime, t
@@ -116,6 +117,9 @@ query = ListQuery(
 )
 allowed = identity.visible(query)  # a signed-in author sees only what they drafted
 result = store().list(allowed) if allowed is not None else Page(items=[], total=0)
+if note := search.feedback(query.text):
+    st.caption(tr(note, count=search.MAX_TERMS))
+hits = store().search_hits([item.id for item in result.items], query.text) if query.text else {}
 
 # --- the list ---
 if result.total == 0:
@@ -137,6 +141,9 @@ else:
             cols = st.columns(widths, vertical_alignment="center")
             where = " · ".join((ecosystems.get(item.ecosystem, item.ecosystem), phases.get(item.phase, item.phase)))
             cols[0].markdown(f"**{plain(item.title)}**  \n{plain(item.ipcei)}  \n:gray[{plain(where)}]")
+            for hit in hits.get(item.id, []):  # where the search words were found
+                label = search.part_label(hit.part, framework, lang())
+                cols[0].caption(f"{plain(label)}: {plain(hit.snippet)}")
             cols[1].write(advice_labels.get(item.advice or "", "—"))
             cols[2].markdown(plain(item.author))
             cols[3].write(tr("ui_archived") if item.archived else t(f"status_{item.status.value}", lang()))

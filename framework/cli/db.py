@@ -15,8 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from framework import search
 from framework.assessment import Assessment, Status, reveal_hidden
 from framework.errors import InputError
+from framework.i18n import default_language, t
+from framework.loading import default_framework
 from framework.store import DuplicateImportError, ListQuery, Store, open_store
 from framework.store.imports import MAX_PDF_BYTES
 from framework.store.records import SORT_KEYS
@@ -99,15 +102,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     with _store(args) as store:
         page = store.list(query)
+        hits = store.search_hits([s.id for s in page.items], args.text) if args.text else {}
+    if note := search.feedback(args.text):
+        print(t(note, count=search.MAX_TERMS), file=sys.stderr)
     if args.json:
-        _print_json({"total": page.total, "offset": page.offset, "items": [s.as_dict() for s in page.items]})
+        items = [
+            {**s.as_dict(), "matches": [{"part": h.part, "snippet": h.snippet} for h in hits.get(s.id, [])]}
+            for s in page.items
+        ]
+        _print_json({"total": page.total, "offset": page.offset, "items": items})
         return EXIT_OK
+    framework, lang = default_framework(), default_language()
     for s in page.items:
         mark = " [archived]" if s.archived else ""
         print(
             f"{s.id[:12]}  {s.status.value:<13} {s.updated_at:%Y-%m-%d}  {s.ecosystem:<18.18} "
-            f"{(s.advice or '-'):<26.26} {s.title}{mark}"
+            f"{(s.advice or '-'):<26.26} {reveal_hidden(s.title)}{mark}"
         )
+        for hit in hits.get(s.id, []):
+            where = search.part_label(hit.part, framework, lang)
+            print(f"              {reveal_hidden(where)}: {reveal_hidden(hit.snippet)}")
     shown = f"{page.offset + 1}-{page.offset + len(page.items)}" if page.items else "none"
     print(f"({shown} of {page.total})")
     return EXIT_OK
@@ -275,9 +289,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ecosystem", metavar="ID")
     p.add_argument("--phase", metavar="ID")
     p.add_argument("--advice", metavar="ID", help="the advice of question 14, e.g. deelnemen")
-    p.add_argument("--author")
+    p.add_argument("--author", help="part of the author's name (any case, accents ignored)")
     p.add_argument("--year", type=int)
-    p.add_argument("--text", help="words in the title, IPCEI name or case number")
+    p.add_argument(
+        "--text", help="words in anything written (answers, sources, names ...), all of them, accents ignored"
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--all", action="store_true", help="include archived assessments")
     shown.add_argument("--archived", action="store_true", help="only archived assessments")

@@ -13,7 +13,8 @@ from sqlalchemy.engine import URL, Connection
 from framework.assessment import Assessment, Status
 from framework.errors import StoreError
 from framework.models import Framework
-from framework.store import audit
+from framework.search import Hit, hits, terms
+from framework.store import audit, fulltext
 from framework.store.errors import NotFoundError, is_driver_error, translate, with_unsaved
 from framework.store.frameworks import FrameworkRegistry
 from framework.store.records import AuditEntry, FrameworkInfo, ListQuery, Page, Record, RevisionInfo
@@ -180,15 +181,29 @@ class StoreReader:
     def list(self, query: ListQuery | None = None) -> Page:
         """One page of summaries from the indexed columns; no document is read."""
         query = query or ListQuery()
-        conditions = list_conditions(query)
+        conditions = list_conditions(query, self.backend)
+        page = select(*SUMMARY_COLUMNS).where(*conditions).order_by(*list_order(query))
         with self._tx("list assessments", write=False) as conn:
-            total = conn.execute(select(func.count()).select_from(assessments).where(*conditions)).scalar_one()
-            rows = conn.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(*conditions)
-                .order_by(*list_order(query))
-                .offset(query.offset)
-                .limit(query.limit)
-            )
-            items = [summary_from_row(row) for row in rows]
+            if query.text and query.text.strip():
+                # A full-text search: the page and the total in one statement, so the index is asked once.
+                rows = conn.execute(
+                    page.add_columns(func.count().over().label("total")).offset(query.offset).limit(query.limit)
+                ).all()
+                items = [summary_from_row(row[:-1]) for row in rows]
+                total = rows[0][-1] if rows else None
+            else:
+                items = [summary_from_row(row) for row in conn.execute(page.offset(query.offset).limit(query.limit))]
+                total = None
+            if total is None:  # no text, or a page past the end
+                total = conn.execute(select(func.count()).select_from(assessments).where(*conditions)).scalar_one()
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
+
+    def search_hits(self, ids: list[str], text: str | None, per_assessment: int = 3) -> dict[str, list[Hit]]:
+        """Where ``text`` matched in each of ``ids`` (a page of :meth:`list`): part and snippet, at most three."""
+        words = terms(text)
+        if not words or not ids:
+            return {}
+        with self._tx("show where the search matched", write=False) as conn:
+            found = fulltext.matched_parts(conn, ids[:500], words)
+        shown = {aid: hits(parts, words, per_assessment) for aid, parts in found.items()}
+        return {aid: found_here for aid, found_here in shown.items() if found_here}

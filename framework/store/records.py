@@ -151,7 +151,11 @@ class FrameworkInfo:
 
 @dataclass(frozen=True, slots=True)
 class ListQuery:
-    """Filters, sort and page of :meth:`Store.list`. ``text`` searches title, IPCEI and case number."""
+    """Filters, sort and page of :meth:`Store.list`.
+
+    ``text`` searches everything written (full text, words combined with AND, folded: see
+    :mod:`framework.search`); ``author`` matches part of the author's name, whatever the case or accents.
+    """
 
     status: Status | str | None = None
     ecosystem: str | None = None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 
 from framework.assessment import Assessment, Status
 from framework.errors import InputError
+from framework.search import fold, terms
+from framework.store import fulltext
 from framework.store.records import ListQuery, Record, Summary
 from framework.store.tables import assessments, revisions
 
@@ -41,6 +43,7 @@ def columns_from_data(data: dict[str, Any]) -> dict[str, Any]:
         "author": _clean(meta.get("author")),
         "year": int(created[:4]) if created[:4].isdigit() else None,
         "search": searchable(title, ipcei, _clean(meta.get("case_number"))),
+        "author_key": fold(_clean(meta.get("author"))),
     }
 
 
@@ -122,21 +125,24 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_conditions(query: ListQuery) -> list[Any]:
+def list_conditions(query: ListQuery, dialect: str) -> list[Any]:
     conditions: list[Any] = []
     if query.archived_only:
         conditions.append(assessments.c.archived.is_(True))
     elif not query.include_archived:
         conditions.append(assessments.c.archived.is_(False))
-    for name in ("ecosystem", "phase", "advice", "author", "year"):
+    for name in ("ecosystem", "phase", "advice", "year"):
         value = getattr(query, name)
         if value is not None and value != "":
             conditions.append(assessments.c[name] == value)
+    if query.author and query.author.strip():  # part of the name, whatever the case or accents
+        pattern = f"%{_escape_like(fold(query.author.strip()))}%"
+        conditions.append(assessments.c.author_key.like(pattern, escape="\\"))
     if query.status is not None:
         conditions.append(assessments.c.status == Status(query.status).value)
     if query.text and query.text.strip():
-        pattern = f"%{_escape_like(searchable(query.text.strip()))}%"
-        conditions.append(assessments.c.search.like(pattern, escape="\\"))
+        words = terms(query.text)
+        conditions += fulltext.conditions(dialect, words) if words else [false()]  # no word: nothing matches
     if query.drafted_by:  # the database's lower() on both sides, so both backends compare alike
         name = func.lower(query.drafted_by.strip())
         conditions.append(or_(func.lower(assessments.c.author) == name, func.lower(assessments.c.created_by) == name))

@@ -21,11 +21,12 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from framework import search
 from framework.assessment import Assessment, Status, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
 from framework.loading import problems_from_validation
 from framework.models import Framework
-from framework.store import audit
+from framework.store import audit, fulltext
 from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
 from framework.store.errors import (
     ArchivedError,
@@ -78,6 +79,7 @@ class _Prepared:
     framework_key: str
     framework_sha256: str
     columns: dict[str, Any]
+    search_parts: list[tuple[str, str]]
 
 
 class Store(WorkflowReads):
@@ -97,7 +99,9 @@ class Store(WorkflowReads):
         self._frameworks.ensure_stored(framework, sha)
         data = assessment.model_dump(mode="json")
         document = canonical(data)
-        return _Prepared(assessment, document, sha256_text(document), ref.key, sha, columns_from_data(data))
+        return _Prepared(
+            assessment, document, sha256_text(document), ref.key, sha, columns_from_data(data), search.parts(data)
+        )
 
     def _prepared(self, assessment: Assessment, operation: str) -> _Prepared:
         with self._guard(operation, assessment):
@@ -157,6 +161,7 @@ class Store(WorkflowReads):
             },
         )
         digest = self._append_revision(conn, aid, 1, GENESIS, p, by, now, action)
+        fulltext.replace(conn, aid, p.search_parts)
         details = {**(detail or {}), "hash": digest, "content_hash": p.content_hash, "status": p.columns["status"]}
         audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=1, detail=details)
         return Record(
@@ -224,6 +229,7 @@ class Store(WorkflowReads):
             status = p.columns["status"]
             action = kind or (Action.STATUS_CHANGED if previous.status != status else Action.SAVED)
             digest = self._append_revision(conn, aid, based_on + 1, previous.hash, p, by, now, action)
+            fulltext.replace(conn, aid, p.search_parts)
             detail = {"hash": digest, "content_hash": p.content_hash, "status": status}
             if previous.status != status:
                 detail["from_status"] = previous.status

@@ -85,6 +85,7 @@ assessments = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String, nullable=False),
     Column("year", Integer),  # migration 2
+    Column("author_key", String),  # migration 9: the author folded for a match on part of the name
 )
 
 revisions = Table(
@@ -168,6 +169,22 @@ supersessions = Table(  # migration 3: a new version (assessment_id) replaces a 
     Column("supersedes", String(32), ForeignKey("assessments.id"), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String, nullable=False),
+)
+
+search_parts = Table(  # migration 9: the searchable text of each part of an assessment's latest revision
+    "search_parts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("part", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("folded", Text, nullable=False),
+)
+# SQLite only: the FTS5 index over search_parts.folded and the tables FTS5 keeps for it (PostgreSQL: a GIN index).
+SQLITE_FULLTEXT_TABLES = frozenset(
+    f"{index}{suffix}"
+    for index in ("search_fts", "search_trigram")
+    for suffix in ("", "_data", "_idx", "_docsize", "_config")
 )
 
 DATA_TABLES = ("frameworks", "assessments", "revisions", "audit_log", "imports", "reviews", "signoffs", "supersessions")
