@@ -257,3 +257,13 @@ def deviations(framework: Framework, assessment: Assessment, found: list[Suggest
             )
         )
     return result
+
+
+def deviation_notes(framework: Framework, assessment: Assessment, lang: str) -> dict[tuple[str, str], str]:
+    """Per (question, field) answered otherwise than suggested: «differs from the suggestion X: reason»."""
+    notes = {}
+    for deviation in deviations(framework, assessment):
+        suggested, reason = deviation.suggested_label(lang), deviation.reason(lang)
+        note = t("checks_deviation_from", lang, suggested=suggested, reason=reason)
+        notes[(deviation.question, deviation.field)] = note
+    return notes
