@@ -118,3 +118,15 @@ def test_the_compare_page_shows_the_deviation():
     at.multiselect(key="cmp_ids").set_value(ids).run()
     assert not at.exception, at.exception
     assert sum(NOTE_NL in c.replace("\\", "") for c in texts(at.caption)) == 1
+
+
+def test_the_wizard_shows_both_lines_for_the_advice():
+    from app_support import open_in_wizard
+
+    assessment, _ = deviating()
+    record = stored(assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": "concept"})}))
+    at = open_in_wizard(app(), record.id, "q14")
+    assert not at.exception, at.exception
+    captions = [c.replace("\\", "") for c in texts(at.caption)]
+    assert any("Volgens de voorgestelde conclusies in plaats van de ingevulde: «Niet deelnemen»" in c for c in captions)
+    assert any(c.startswith("Ten minste één van de concluderende vragen A en B is «nee». Dit") for c in captions)
