@@ -182,3 +182,12 @@ def check(framework: Framework, assessment: Assessment) -> Check:
         suggestions=found,
         deviations=deviations(framework, assessment, found),
     )
+
+
+def __getattr__(name: str) -> Any:
+    """``Suggestion`` and ``suggestions`` moved to ``framework.suggestions`` (the chain); still found here."""
+    if name in ("Suggestion", "suggestions"):
+        from framework import suggestions as chain
+
+        return getattr(chain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
