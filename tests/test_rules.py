@@ -74,6 +74,11 @@ RULE_CASES = {
         {ADVICE: "niet_deelnemen"},
         {ADVICE: "niet_deelnemen", B1: "deels"},
     ),
+    "advice-unconditional-on-partial-conclusions": (
+        "ipcei-micro-elektronica",
+        {A2: "deels"},
+        {A2: "deels", ADVICE: "deelnemen_onder_voorwaarden"},
+    ),
     "conditions-missing": (
         "ipcei-cloud",
         {"answers.q14.conditions": []},
@@ -260,6 +265,7 @@ RULE_CASES = {
 MORE_FIRING = [
     ("advice-against-conclusion-a", "ipcei-cloud", {A2: "nee"}),
     ("advice-against-conclusion-b", "ipcei-cloud", {B1: "nee"}),
+    ("advice-unconditional-on-partial-conclusions", "ipcei-waterstof", {B2: "deels"}),
     ("advice-without-ipcei-category", "ipcei-cloud", {"answers.q8.categories": ["geen"]}),
     ("only-ipcei-against-q8", "ipcei-waterstof", {"answers.q8.categories": ["geen"]}),
     ("failure-contradiction", "ipcei-waterstof", {"answers.q4.failures": ["transformatiefalen", "geen"]}),
