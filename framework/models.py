@@ -298,11 +298,22 @@ class Framework(Strict):
                 for value in wanted:
                     if answer_field.option(value) is None:
                         raise Located(where, f"tests {condition.field} for {value!r}, which is not an option")
+            self._check_meta_values(where, condition.field, wanted)
         for key in ("all", "any"):
             for ci, child in enumerate(getattr(condition, key) or ()):
                 self._check_condition((*where, key, ci), child)
         if condition.not_:
             self._check_condition((*where, "not"), condition.not_)
+
+    def _check_meta_values(self, where: tuple, ref: str, wanted: list[Any]) -> None:
+        """A test of ``meta.phase``, ``meta.ecosystem`` or ``meta.member_states`` names entries of their lists."""
+        lists = {"meta.phase": "phases", "meta.ecosystem": "ecosystems", "meta.member_states": "member_states"}
+        if ref not in lists:
+            return
+        known = {entry.id for entry in getattr(self, lists[ref])}
+        for value in wanted:
+            if value not in known:
+                raise Located(where, f"tests {ref} for {value!r}, which is not in the framework's {lists[ref]}")
 
     # --- look-ups ---
 

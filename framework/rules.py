@@ -1,18 +1,22 @@
 """The framework's rules, evaluated on an assessment: completeness, consistency and suggested conclusions.
 
 The rules themselves are data in ``questions.yaml``; this module only knows how to read a condition. Every
-rule yields findings (or suggestions) instead of stopping at the first.
+rule yields findings (or suggestions) instead of stopping at the first. The suggestion chain and the deviations
+from it are in ``framework.suggestions``; :func:`check` gathers all of it.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.assessment import Assessment, hidden_texts, is_empty
 from framework.i18n import t
 from framework.models import Condition, FieldType, Framework, Severity, Text
+
+if TYPE_CHECKING:
+    from framework.suggestions import Deviation, Suggestion
 
 
 @dataclass(frozen=True)
@@ -39,29 +43,6 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """A value the rules suggest for a concluding field, with the reasoning behind it."""
-
-    rule: str
-    question: str
-    field: str
-    value: str
-    reason: Text
-    questions: tuple[str, ...] = ()
-
-    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        reason: Any = self.reason(lang) if lang else {"nl": self.reason.nl, "en": self.reason.en}
-        return {
-            "rule": self.rule,
-            "question": self.question,
-            "field": self.field,
-            "value": self.value,
-            "reason": reason,
-            "based_on": list(self.questions),
-        }
-
-
 @dataclass
 class Check:
     """All that the rules say of one assessment."""
@@ -69,6 +50,7 @@ class Check:
     completeness: list[Finding] = field(default_factory=list)
     consistency: list[Finding] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -86,6 +68,7 @@ class Check:
             "completeness": [f.as_dict(lang) for f in self.completeness],
             "consistency": [f.as_dict(lang) for f in self.consistency],
             "suggestions": [s.as_dict(lang) for s in self.suggestions],
+            "deviations": [d.as_dict(lang) for d in self.deviations],
         }
 
 
@@ -170,18 +153,6 @@ def consistency(framework: Framework, assessment: Assessment) -> list[Finding]:
     ]
 
 
-def suggestions(framework: Framework, assessment: Assessment) -> list[Suggestion]:
-    found = []
-    for rule in framework.rules.suggestions:
-        question_id, field_id = rule.target.split(".", 1)
-        for case in rule.cases:
-            if holds(case.when, assessment):
-                based_on = tuple(dict.fromkeys(ref.split(".", 1)[0] for ref in case.when.fields()))
-                found.append(Suggestion(rule.id, question_id, field_id, case.value, case.reason, based_on))
-                break
-    return found
-
-
 def hidden_characters(assessment: Assessment) -> list[Finding]:
     """A warning for every text with invisible characters (e.g. a right-to-left override in the title).
 
@@ -201,9 +172,22 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 
 
 def check(framework: Framework, assessment: Assessment) -> Check:
-    """Run every rule of the framework on the assessment."""
+    """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations."""
+    from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
+
+    found = suggestions(framework, assessment)
     return Check(
         completeness=completeness(framework, assessment),
         consistency=[*hidden_characters(assessment), *consistency(framework, assessment)],
-        suggestions=suggestions(framework, assessment),
+        suggestions=found,
+        deviations=deviations(framework, assessment, found),
     )
+
+
+def __getattr__(name: str) -> Any:
+    """``Suggestion`` and ``suggestions`` moved to ``framework.suggestions`` (the chain); still found here."""
+    if name in ("Suggestion", "suggestions"):
+        from framework import suggestions as chain
+
+        return getattr(chain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

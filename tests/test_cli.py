@@ -130,7 +130,8 @@ def test_check_prints_findings_and_suggestions(capsys):
     assert (code, err) == (EXIT_OK, "")
     assert "Volledigheid: 0" in out
     assert "Consistentie: 1" in out
-    assert "[warning] q14, q9: Het advies is deelnemen, maar er is geen funding gap aangetoond (vraag 9)." in out
+    assert "[warning] q9, conclusion_b, q14: Conclusie B of het advies steunt op een IPCEI, maar volgens vraag 9" in out
+    assert "Afwijkingen van de voorstellen: 0" in out
     assert "q14.advice = deelnemen_onder_voorwaarden" in out
 
 

@@ -25,8 +25,8 @@ DESIGNED = {
     # the funding gap of the industrial deployment is not yet shown: participate under that condition
     "ipcei-cloud": {"consistency": ["advice-without-funding-gap"], "advice": "deelnemen_onder_voorwaarden"},
     "ipcei-waterstof": {"consistency": [], "advice": "deelnemen"},
-    # a fictitious initiative with three member states: the warning is right, the advice negative
-    "ipcei-negatief-advies": {"consistency": ["too-few-member-states"], "advice": "niet_deelnemen"},
+    # a fictitious initiative with three member states, in verkenning and with a negative advice: a note, not a warning
+    "ipcei-negatief-advies": {"consistency": ["few-member-states-noted"], "advice": "niet_deelnemen"},
     # a draft: q4 names market failure and «no failure shown» together; q11, q13, A, B and 14 still open
     "ipcei-onvolledig": {"consistency": ["failure-contradiction"], "advice": None},
 }
@@ -156,7 +156,9 @@ def test_the_draft_has_its_gaps():
     assert [(f.rule, f.field) for f in result.completeness if f.rule != "required"] == [("too-short", "q5.answer")]
     assert [f.severity.value for f in result.consistency] == ["error"]
     assert {f"{s.question}.{s.field}": s.value for s in result.suggestions} == {
-        "conclusion_a.government_role": "nee",  # the contradictory «geen falen aangetoond» pulls it to «nee»
+        # Q4 says «ja», so never «nee» (that would contradict Q4); the contradictory «geen falen aangetoond» keeps
+        # it from «ja»
+        "conclusion_a.government_role": "deels",
         # no «deels» for European cooperation: question 7 is still open, and a fallback never reasons from a gap
     }
     assert assessment.meta.national_budget_eur is None

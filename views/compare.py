@@ -116,6 +116,8 @@ def draw_cell(cell: compare.Cell, kind: str) -> None:
         st.caption(tr("compare_not_answered"))
     elif kind in VERDICT_KINDS or kind == compare.META:
         st.markdown(f"**{plain(cell.text)}**" if kind in VERDICT_KINDS else plain(cell.text))
+        if cell.deviation:
+            st.caption(f":material/call_split: {plain(cell.deviation)}")
     else:
         st.markdown(plain(cell.preview))
         if cell.folded:

@@ -51,6 +51,23 @@ if incomplete:
         if right.button(tr("ui_edit"), key=f"fix|{question_id}", icon=":material/edit:", type="tertiary"):
             target = question_id
 
+# --- deviations from the suggestions, with the author's motivation ---
+if check.deviations:
+    st.header(tr("checks_deviations"))
+    for deviation in check.deviations:
+        with st.container(border=True, key=f"deviation_{deviation.question}_{deviation.field}"):
+            st.markdown(f"**{plain(deviation.heading(lang()))} · {plain(deviation.label(lang()))}**")
+            values = tr("checks_deviation_values", value=deviation.value_label(lang()))
+            suggested, reason = deviation.suggested_label(lang()), deviation.reason(lang())
+            reason = tr("checks_deviation_from", suggested=suggested, reason=reason)
+            st.markdown(f"{plain(values)} · {plain(reason)}")
+            st.caption(tr("checks_motivation"))
+            st.text(deviation.motivation or tr("checks_no_motivation"))
+            key = f"deviation|{deviation.question}|{deviation.field}"
+            if st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
+                target = deviation.question
+deviating = {(d.question, d.field): d for d in check.deviations}
+
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
@@ -122,6 +139,9 @@ for part in framework.parts:
                     continue
                 st.caption(answer_field.label(lang()))
                 st.text(drafting.display_value(answer_field, value, lang()))
+                if (deviation := deviating.get((question.id, answer_field.id))) is not None:
+                    suggested = deviation.suggested_label(lang())
+                    st.caption(f":material/call_split: {plain(tr('checks_deviation_short', suggested=suggested))}")
             if question.footnote:
                 st.caption(question.footnote(lang()))
             signoff.question_comments(d, question.id, reviews)

@@ -139,7 +139,12 @@ else:
                     f":material/lightbulb: **{tr('ui_suggested', field=answer_field.label(lang()))}:** "
                     f"{option.label(lang()) if option else suggestion.value}"
                 )
-                st.caption(suggestion.reason(lang()))
+                st.caption(suggestion.explanation(lang()))
+                if (other := suggestion.alternative) is not None:
+                    shown = answer_field.option(other.value)
+                    label = shown.label(lang()) if shown else other.value
+                    st.caption(f":material/call_split: {tr('checks_alternative_caption', value=label)}")
+                    st.caption(other.explanation(lang()))
                 if value == suggestion.value:
                     st.caption(f":material/check: {tr('ui_suggestion_taken')}")
                 else:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from framework.assessment import reveal_hidden
 from framework.errors import InputError, IpceiError
+from framework.i18n import t
 from framework.loading import load_assessment, validate_file
 from framework.rules import check
 from framework.schema import SCHEMA_DIR, schemas, write_schemas
@@ -60,7 +61,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  [{finding.severity.value}] {', '.join(finding.questions)}: {finding.message(lang)}")
     print("\n" + ("Suggested conclusions:" if lang == "en" else "Voorgestelde conclusies:"))
     for suggestion in result.suggestions:
-        print(f"  {suggestion.question}.{suggestion.field} = {suggestion.value}: {suggestion.reason(lang)}")
+        print(f"  {suggestion.question}.{suggestion.field} = {suggestion.value}: {suggestion.explanation(lang)}")
+        if (other := suggestion.alternative) is not None:
+            print(f"    {t('checks_alternative_line', lang)}: {other.question}.{other.field} = {other.value}: ", end="")
+            print(other.explanation(lang))
+    print(f"\n{t('checks_deviations', lang)}: {len(result.deviations)}")
+    for deviation in result.deviations:
+        print(f"  {deviation.question}.{deviation.field}: {reveal_hidden(deviation.sentence(lang))}")
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@
 id; the union over the frameworks, in their order), each with one :class:`Row` per answer field and one
 :class:`Cell` per assessment. A question or field that an assessment's framework lacks is a cell that is not
 applicable ("niet van toepassing"), never an error. Text is equal when it is equal after white space is
-normalised; a multiple choice or a set of member states is equal regardless of order.
+normalised; a multiple choice or a set of member states is equal regardless of order. A concluding answer that
+differs from its suggestion carries that suggestion and its reason (:attr:`Cell.deviation`); the officer's
+motivation is the text row of the same question.
 
 Revisions of one assessment are compared the same way, with two subjects; ``framework.compare.revisions``
 adds a word-level diff per changed field and says which revision changed it last, by whom and when.
@@ -25,6 +27,7 @@ from framework.draft import display_meta, display_value
 from framework.errors import IpceiError
 from framework.i18n import LANGUAGES, t
 from framework.models import AnswerField, FieldType, Framework, Question
+from framework.suggestions import deviation_notes
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 6
 PREVIEW_LINES, PREVIEW_CHARS = 3, 280
@@ -89,6 +92,7 @@ class Cell:
     raw: Any
     text: str  # option labels, the whole text, list items one per line; '' when empty or not applicable
     preview: str  # the first lines of ``text``
+    deviation: str = ""  # a concluding answer that differs from its suggestion: the suggestion and its reason
 
     @property
     def folded(self) -> bool:
@@ -323,7 +327,9 @@ def question_heading(question: Question, lang: str) -> str:
     return f"{t(key, lang)} {question.number}"
 
 
-def _question_block(qid: str, subjects: Sequence[Subject], lang: str) -> QuestionBlock:
+def _question_block(
+    qid: str, subjects: Sequence[Subject], lang: str, deviating: Sequence[dict[tuple[str, str], str]] = ()
+) -> QuestionBlock:
     found = [s.framework.question(qid) for s in subjects]
     first_index = next(i for i, q in enumerate(found) if q is not None)
     question = found[first_index]
@@ -339,12 +345,15 @@ def _question_block(qid: str, subjects: Sequence[Subject], lang: str) -> Questio
         answer_fields: list[AnswerField | None] = [q.field(field_id) if q else None for q in found]
         defined = next(f for f in answer_fields if f is not None)
         cells, keys = [], []
-        for subject, answer_field in zip(subjects, answer_fields, strict=True):
+        for index, (subject, answer_field) in enumerate(zip(subjects, answer_fields, strict=True)):
             if answer_field is None:
                 cells.append(_NOT_APPLICABLE)
                 continue
             value = subject.assessment.value(qid, field_id)
-            cells.append(_cell(display_value(answer_field, value, lang), value))
+            cell = _cell(display_value(answer_field, value, lang), value)
+            if deviating and (note := deviating[index].get((qid, field_id))):
+                cell = replace(cell, deviation=note)
+            cells.append(cell)
             keys.append(normalised(value, answer_field.type))
         rows.append(_row(qid, field_id, defined.label(lang), defined.type.value, cells, keys))
     return QuestionBlock(
@@ -395,10 +404,11 @@ def build(subjects: Sequence[Subject | tuple[Assessment, Framework]], *, lang: s
     if not MIN_SUBJECTS <= len(items) <= MAX_SUBJECTS:
         raise CompareError(f"compare needs {MIN_SUBJECTS} to {MAX_SUBJECTS} assessments, not {len(items)}")
     order = merged_order([q.id for q in s.framework.questions()] for s in items)
+    deviating = [deviation_notes(s.framework, s.assessment, lang) for s in items]
     return Comparison(
         lang=lang,
         columns=tuple(_column(i, s, lang) for i, s in enumerate(items)),
         meta=tuple(_meta_rows(items, lang)),
-        questions=tuple(_question_block(qid, items, lang) for qid in order),
+        questions=tuple(_question_block(qid, items, lang, deviating) for qid in order),
         frameworks=tuple(s.assessment.framework.key for s in items),
     )

@@ -92,6 +92,7 @@ class QuestionView:
     footnote: str
     corrections: list[str]
     fields: list[FieldView]
+    deviations: list[dict[str, str]] = field(default_factory=list)  # concluding answers that differ from a suggestion
 
     def _shown(self, types: tuple[str, ...]) -> list[FieldView]:
         """Fields of these types that have an answer, or are required (then shown as not filled in)."""
@@ -165,6 +166,19 @@ def _finding(finding: Any, framework: Framework, lang: str) -> dict[str, str]:
     }
 
 
+def _deviation(deviation: Any, lang: str) -> dict[str, str]:
+    """A concluding answer that differs from its suggestion, as the question in the report shows it."""
+    suggested, reason = deviation.suggested_label(lang), deviation.reason(lang)
+    return {
+        "field": deviation.label(lang),
+        "value": deviation.value_label(lang),
+        "suggested": suggested,
+        "reason": reason,
+        "text": t("checks_deviation_from", lang, suggested=suggested, reason=reason),
+        "motivation": t("checks_deviation_motivation" if deviation.motivation else "checks_no_motivation", lang),
+    }
+
+
 def _excerpt(text: str, limit: int = SUMMARY_EXCERPT) -> str:
     first = re.split(r"\n[ \t]*\n", text.strip(), maxsplit=1)[0].strip()
     if len(first) <= limit:
@@ -188,6 +202,9 @@ def build_view(
     content_hash = assessment.content_hash()
     final = meta.status in FINAL_STATUSES
     consistency = [_finding(f, framework, lang) for f in result.consistency]
+    deviating: dict[str, list[dict[str, str]]] = {}
+    for deviation in result.deviations:
+        deviating.setdefault(deviation.question, []).append(_deviation(deviation, lang))
 
     parts = []
     for part in framework.parts:
@@ -204,6 +221,7 @@ def build_view(
                     footnote=question.footnote(lang) if question.footnote else "",
                     corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
                     fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
+                    deviations=deviating.get(question.id, []),
                 )
             )
         heading = part.title(lang) if part.code == part.title.nl else f"{part.code} {part.title(lang)}"
@@ -279,6 +297,8 @@ def build_view(
             "completeness_count": len(completeness),
         },
         "parts": parts,
+        # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
+        "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": [
             {
                 "role": t(key, lang),
