@@ -113,7 +113,7 @@ def test_a_truncated_backup_is_refused_and_nothing_is_restored(pair, tmp_path, c
     good = backup(source, tmp_path / "backup.bin").path
     cut = tmp_path / "cut.bin"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size * 2 // 3])
-    with pytest.raises(BackupError, match="truncated|damaged|failed, nothing was restored"):
+    with pytest.raises(BackupError, match=r"truncated|damaged|failed, nothing was restored"):
         restore(cut, target)
     _assert_empty(target)
     # the same through the command line: exit 1, one clear line

@@ -211,7 +211,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         state = f"{len(problems)} problem(s) found" if problems else "intact"
         print(
             f"{state}: {counts['assessments']} assessments, {counts['revisions']} revisions, "
-            f"{counts['audit_log']} audit entries, {counts['signoffs']} sign-offs; last audit entry #{anchor['seq']} {anchor['hash']}",
+            f"{counts['audit_log']} audit entries, {counts['signoffs']} sign-offs; "
+            f"last audit entry #{anchor['seq']} {anchor['hash']}",
             file=sys.stderr if problems else sys.stdout,
         )
     return EXIT_INVALID if problems else EXIT_OK

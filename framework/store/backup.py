@@ -276,7 +276,7 @@ def _restore_postgres(path: Path, url: URL) -> None:
                 "--no-privileges",
                 f"--use-list={list_file}",
                 str(path),
-            ],  # fmt: skip
+            ],
             url,
         )
     finally:
