@@ -26,7 +26,7 @@ _HANDLER_NAME = "ipcei-stderr"
 class _UTCFormatter(logging.Formatter):
     converter = time.gmtime
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging API
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
 
 

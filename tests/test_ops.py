@@ -28,7 +28,7 @@ def _start_instance(url: str, barrier, results) -> None:
     barrier.wait()
     try:
         results.put(("ok", migrate(engine)))
-    except Exception as exc:  # noqa: BLE001 - reported to the test
+    except Exception as exc:
         results.put(("error", repr(exc)))
     finally:
         engine.dispose()
@@ -54,9 +54,8 @@ def test_instances_starting_together_migrate_exactly_once(store_url):
 
 def _ipcei(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "framework", *args], capture_output=True, text=True, env=environment, cwd=ROOT, check=False
-    )
+    command = [sys.executable, "-m", "framework", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=ROOT, check=False)
 
 
 def test_ping_is_ready_only_on_a_migrated_database_that_answers(tmp_path, capsys):

@@ -77,7 +77,8 @@ def busy_timeout_ms(value: int | None = None) -> int:
 
 
 def make_engine(url: URL, *, timeout_ms: int) -> Engine:
-    engine = _sqlite_engine(url, timeout_ms) if url.get_backend_name() == "sqlite" else _postgres_engine(url, timeout_ms)
+    sqlite = url.get_backend_name() == "sqlite"
+    engine = _sqlite_engine(url, timeout_ms) if sqlite else _postgres_engine(url, timeout_ms)
     _log_committed_events(engine)
     return engine
 
