@@ -66,7 +66,7 @@ def test_export_manifest_checksums_and_reruns(db, tmp_path, monkeypatch):
         assert verify_pdf(pdf).signed and check_advice(pdf).ok
         assert extract_assessment(pdf).content_hash() == entry["content_hash"]
         trail = json.loads((folder / record.id / "audit.json").read_text(encoding="utf-8"))
-        assert [e["action"] for e in trail][0] == "created" and trail[-1]["seq"] == entry["audit_seq"]
+        assert trail[0]["action"] == "created" and trail[-1]["seq"] == entry["audit_seq"]
         assert len(json.loads((folder / record.id / "revisions.json").read_text())) == record.revision
     with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
