@@ -61,11 +61,15 @@ def _alive(pid: int) -> bool:
 
 
 def _upstream_of(folder: Path, route: str) -> str:
-    """The instance that answered the last logged request of this route (nginx logs a websocket when it ends)."""
-    lines = (folder / "logs" / "nginx-access.log").read_text().splitlines()
-    found = [line for line in lines if line.endswith(f"route={route}") and "upstream=-" not in line]
-    assert found, f"no request with route {route} in the access log"
-    return re.search(r"upstream=(\S+)", found[-1]).group(1).split(",")[-1].strip()
+    """The instance that answered the last logged request of this route (nginx logs a request once it is over)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = (folder / "logs" / "nginx-access.log").read_text().splitlines()
+        found = [line for line in lines if line.endswith(f"route={route}") and "upstream=-" not in line]
+        if found:
+            return re.search(r"upstream=(\S+(?:, \S+)*) route=", found[-1]).group(1).split(",")[-1].strip()
+        assert time.monotonic() < deadline, f"no request with route {route} in the access log"
+        time.sleep(0.1)  # the log line is written just after the response
 
 
 def _route_to_other_instance(base: str, folder: Path, avoid: str) -> str:
