@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from framework import logs
 from ui import chrome, state
 from ui.i18n import tr
 
+logs.configure()  # one line per event on stderr, at IPCEI_LOG_LEVEL
 st.set_page_config(
     page_title=tr("ui_app_title"),
     page_icon=":material/balance:",

@@ -158,6 +158,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.all:
+        from framework.cli.db_admin import cmd_export_records
+
+        return cmd_export_records(args)
+    if args.id is None or args.signed_off or args.lang:
+        print("ipcei db export: give an ID, or --all for the records export (--signed-off, --lang)", file=sys.stderr)
+        return 2
     with _store(args) as store:
         aid = _id(store, args.id)
         as_json = args.output.lower().endswith(".json")
@@ -218,13 +225,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
         state = f"{len(problems)} problem(s) found" if problems else "intact"
         print(
             f"{state}: {counts['assessments']} assessments, {counts['revisions']} revisions, "
-            f"{counts['audit_log']} audit entries; last audit entry #{anchor['seq']} {anchor['hash']}",
+            f"{counts['audit_log']} audit entries, {counts['signoffs']} sign-offs; "
+            f"last audit entry #{anchor['seq']} {anchor['hash']}",
             file=sys.stderr if problems else sys.stdout,
         )
     return EXIT_INVALID if problems else EXIT_OK
 
 
 def _act(args: argparse.Namespace, verb: str) -> int:
+    if verb == "restore" and Path(args.id).is_file():  # `ipcei db restore FILE`: a backup into an empty database
+        from framework.cli.db_admin import cmd_restore
+
+        args.file = args.id
+        return cmd_restore(args)
     with _store(args) as store:
         aid = _id(store, args.id)
         record = getattr(store, verb)(aid, args.by)
@@ -306,10 +319,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--document", action="store_true", help="also print the whole assessment as YAML")
 
-    p = add("export", "write an assessment to a YAML or JSON file", cmd_export, [person])
-    p.add_argument("id", metavar="ID")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.yaml, FILE.json or - (stdout)")
+    p = add("export", "an assessment to a YAML or JSON file; --all: the records for the archive", cmd_export,
+            [person, as_json])  # fmt: skip
+    p.add_argument("id", metavar="ID", nargs="?")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.yaml, FILE.json, - or (--all) FOLDER")
     p.add_argument("--revision", type=int, help="an earlier revision (default: the latest)")
+    from framework.cli.db_admin import register_records
+
+    register_records(p)
 
     p = add("history", "the revisions of an assessment", cmd_history, [as_json])
     p.add_argument("id", metavar="ID")
@@ -318,13 +335,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("id", metavar="ID", nargs="?")
     p.add_argument("--limit", type=int, default=200)
 
-    add("verify", "recompute the hash chains of revisions and audit log", cmd_verify, [as_json])
+    add("verify", "recompute the hash chains of revisions and audit log, and check every sign-off", cmd_verify,
+        [as_json])  # fmt: skip
     add("info", "database, schema version and row counts", cmd_info, [as_json])
 
     for verb, help_text in (
         ("duplicate", "a new assessment (concept) from an existing one"),
         ("archive", "archive an assessment (hidden from lists, no longer editable)"),
-        ("restore", "restore an archived assessment"),
+        ("restore", "restore an archived assessment (ID), or a backup FILE into an empty database"),
     ):
         p = add(verb, help_text, lambda args, verb=verb: _act(args, verb), [person])
-        p.add_argument("id", metavar="ID")
+        p.add_argument("id", metavar="ID" if verb != "restore" else "ID|FILE")
+
+    from framework.cli import db_admin
+
+    db_admin.register(add, person=person, as_json=as_json)

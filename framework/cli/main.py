@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from framework import logs
+
+    logs.configure()  # events on stderr at IPCEI_LOG_LEVEL (default WARNING: none)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ from framework.store.records import ACTION_PATTERN, AuditEntry
 from framework.store.tables import audit_head, audit_log
 
 MAX_DETAIL_CHARS = 16_000
+PENDING_EVENTS = "ipcei_pending_events"
 
 _LOCK_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
 _MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
@@ -77,6 +78,8 @@ def append(
         },
     )
     conn.execute(_MOVE_HEAD, {"seq": seq, "hash": digest})
+    # logged when the transaction commits (framework.store.engine), never for one that rolls back
+    conn.info.setdefault(PENDING_EVENTS, []).append((action, by, assessment_id, revision, seq))
     return AuditEntry(
         seq=seq,
         action=action,

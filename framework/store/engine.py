@@ -77,9 +77,25 @@ def busy_timeout_ms(value: int | None = None) -> int:
 
 
 def make_engine(url: URL, *, timeout_ms: int) -> Engine:
-    if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, timeout_ms)
-    return _postgres_engine(url, timeout_ms)
+    sqlite = url.get_backend_name() == "sqlite"
+    engine = _sqlite_engine(url, timeout_ms) if sqlite else _postgres_engine(url, timeout_ms)
+    _log_committed_events(engine)
+    return engine
+
+
+def _log_committed_events(engine: Engine) -> None:
+    """Audit entries appended in a transaction are logged (framework.logs) when it commits, dropped on rollback."""
+    from framework import logs
+    from framework.store.audit import PENDING_EVENTS
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection) -> None:
+        for action, by, assessment_id, revision, seq in connection.info.pop(PENDING_EVENTS, ()):
+            logs.event(action, by=by, assessment_id=assessment_id, revision=revision, seq=seq)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection) -> None:
+        connection.info.pop(PENDING_EVENTS, None)
 
 
 def sqlite_read_only(url: URL) -> bool:

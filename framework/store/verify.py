@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from framework.store.chain import check_audit, check_revisions
 from framework.store.records import REVISION_ACTIONS, Action
 from framework.store.rows import columns_from_data
-from framework.store.tables import assessments, audit_head, audit_log, revisions
+from framework.store.tables import assessments, audit_head, audit_log, revisions, signoffs
 
 _HEAD_FIELDS = ("content_hash", "status", "framework_sha256")
 
@@ -64,6 +64,25 @@ def verify_all(conn: Connection) -> list[str]:
     for aid, archived in _archived_flags(conn).items():
         if archived != archive_state.get(aid, False):
             problems.append(f"assessment {aid}: archived flag does not match the audit log")
+    problems += _check_signoffs(conn)
+    return problems
+
+
+def _check_signoffs(conn: Connection) -> list[str]:
+    """Every sign-off names a revision that exists and has the content hash that was approved."""
+    problems = []
+    query = select(signoffs.c.assessment_id, signoffs.c.revision, signoffs.c.content_hash, revisions.c.content_hash)
+    query = query.select_from(
+        signoffs.outerjoin(
+            revisions,
+            (revisions.c.assessment_id == signoffs.c.assessment_id) & (revisions.c.number == signoffs.c.revision),
+        )
+    )
+    for aid, number, approved, stored in conn.execute(query):
+        if stored is None:
+            problems.append(f"assessment {aid}: signed off at revision {number}, which is missing")
+        elif stored != approved:
+            problems.append(f"assessment {aid}: the sign-off of revision {number} approved other content")
     return problems
 
 
