@@ -13,11 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from framework.assessment import reveal_hidden
 from framework.errors import InputError, IpceiError
-from framework.loading import load_assessment, validate_file
-from framework.rules import check
-from framework.schema import SCHEMA_DIR, schemas, write_schemas
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -28,9 +24,23 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.compare",
     "framework.cli.workflow",
 ]
+# Which module registers which command: a command runs with only its own module imported (no database layer
+# for a file render, no WeasyPrint for validate). A command not named here makes every module load, so a new
+# command works before it is listed; tests/test_cli_imports.py checks that the list matches the modules.
+COMMANDS: dict[str, str] = {
+    "db": "framework.cli.db",
+    **dict.fromkeys(["render", "extract"], "framework.cli.report"),
+    "compare": "framework.cli.compare",
+    **dict.fromkeys(
+        ["submit", "review", "signoff", "new-version", "file", "sign", "verify", "demo-key"], "framework.cli.workflow"
+    ),
+}
+CORE = ("validate", "check", "schema")  # defined here, they need no command module
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from framework.loading import validate_file
+
     failed = False
     for name in args.files:
         try:
@@ -46,6 +56,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from framework.assessment import reveal_hidden
+    from framework.loading import load_assessment
+    from framework.rules import check
+
     assessment, framework = load_assessment(args.file)
     result = check(framework, assessment)
     if args.json:
@@ -65,15 +79,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from framework.schema import SCHEMA_DIR, schemas, write_schemas
+
     if args.write:
-        for path in write_schemas(Path(args.dir)):
+        for path in write_schemas(Path(args.dir) if args.dir else SCHEMA_DIR):
             print(f"wrote {path}")
         return EXIT_OK
     print(json.dumps(schemas()[args.which], ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the command to run, only with that command's module."""
     parser = argparse.ArgumentParser(
         prog="ipcei", description="The IPCEI afwegingskader (Kamerstuk 29 826, nr. 147) on the command line."
     )
@@ -92,17 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print or write the JSON Schemas of the file formats")
     p.add_argument("which", nargs="?", choices=["assessment", "framework"], default="assessment")
-    p.add_argument("--write", action="store_true", help=f"write all schemas to {SCHEMA_DIR.name}/")
-    p.add_argument("--dir", default=str(SCHEMA_DIR), help=argparse.SUPPRESS)
+    p.add_argument("--write", action="store_true", help="write all schemas to schema/")
+    p.add_argument("--dir", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schema)
 
-    for module_name in COMMAND_MODULES:
+    if command in CORE:
+        modules: list[str] = []
+    elif command in COMMANDS:
+        modules = [COMMANDS[command]]
+    else:
+        modules = COMMAND_MODULES
+    for module_name in modules:
         importlib.import_module(module_name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
