@@ -68,6 +68,11 @@ class App:
                 time.sleep(0.2)
         raise RuntimeError("streamlit did not become healthy")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -200,23 +205,31 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
     try:
         asyncio.run(level(apps, ids, 1, 1, interval))  # warm every page once, not counted
         for n in counts:
+            cpu_before = sum(app.cpu_seconds() for app in apps)
             sessions = asyncio.run(level(apps, ids, n, steps, interval))
+            cpu = sum(app.cpu_seconds() for app in apps) - cpu_before
             times = [t for s in sessions for t in s.times]
             errors = [e for s in sessions for e in s.errors]
             row = {
                 "db": db, "instances": instances, "sessions": n, "steps": len(times),
                 "median": statistics.median(times), "p95": p95(times), "errors": len(errors),
+                "cpu_ms": 1000 * cpu / max(1, len(times)),
             }  # fmt: skip
             rows.append(row)
             print(
                 f"{db:<8} {instances:>9} {n:>8} {row['steps']:>6} {row['median']:>8.2f} {row['p95']:>6.2f} "
-                f"{row['errors']:>6}",
+                f"{row['errors']:>6} {row['cpu_ms']:>10.0f}",
                 flush=True,
             )
             if errors:
                 print("   first error:", errors[0])
             if row["p95"] > max(GOAL_P95, RELATIVE * rows[0]["p95"]) * 1.5:
                 break  # well past both measures: larger N only takes longer to say so
+        from framework.store import open_store
+
+        with open_store(url) as store:  # every step typed an answer: it must have been saved
+            saved = sum(store.get(i).revision - 1 for i in ids)
+        print(f"   revisions saved by the steps: {saved} (steps taken: {sum(r['steps'] for r in rows) + 1})")
     finally:
         for app in apps:
             app.stop()
@@ -225,6 +238,13 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             engine.dispose()
     return rows
+
+
+def cpu_bound(rows: list[dict], interval: float) -> float:
+    """Sessions one server process could carry if it had a core to itself (the GIL: one core per process):
+    the step interval over the server's median CPU time per step, at 70 % use to leave room for bursts."""
+    per_step = statistics.median(r["cpu_ms"] for r in rows) / 1000
+    return 0.7 * interval / per_step if per_step else 0.0
 
 
 def capacity(rows: list[dict]) -> tuple[int, int]:
@@ -248,21 +268,28 @@ def main(argv: list[str] | None = None) -> int:
     instances = [int(x) for x in args.instances.split(",")]
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     work = Path(tempfile.mkdtemp(prefix="ipcei-capacity-"))
-    print(f"{'db':<8} {'instances':>9} {'sessions':>8} {'steps':>6} {'median s':>8} {'p95 s':>6} {'errors':>6}")
+    print(
+        f"{'db':<8} {'instances':>9} {'sessions':>8} {'steps':>6} {'median s':>8} {'p95 s':>6} {'errors':>6} "
+        f"{'CPU ms/step':>10}"
+    )
     results: dict[tuple[str, int], tuple[int, int]] = {}
+    cpu: dict[tuple[str, int], float] = {}
     try:
         for db in dbs:
             for count in instances:
                 if count > 1 and db == "sqlite":
                     continue
-                results[(db, count)] = capacity(measure(db, count, counts, args.steps, args.interval, work))
+                rows = measure(db, count, counts, args.steps, args.interval, work)
+                results[(db, count)] = capacity(rows)
+                cpu[(db, count)] = cpu_bound(rows, args.interval) * count
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
     for (db, count), (n, relative) in results.items():
         print(
             f"capacity {db}, {count} instance(s): {n} sessions with p95 step < {GOAL_P95:g} s (goal); "
-            f"{relative} within {RELATIVE:g}x the p95 of one session"
+            f"{relative} within {RELATIVE:g}x the p95 of one session; CPU bound: about {cpu[(db, count)]:.0f} "
+            f"sessions stepping every {args.interval:g} s with a core per instance"
         )
     one, two = results.get(("postgres", 1)), results.get(("postgres", 2))
     if one and two:
