@@ -231,3 +231,12 @@ def _children() -> list[int]:
             if int(fields[1]) == me and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
+
+
+@pytest.mark.parametrize("reason", ["busy", "timeout", "crashed", "memory"])
+def test_each_reason_the_app_reports_has_its_text_in_both_languages(reason):
+    from framework.i18n import t
+
+    for lang in ("nl", "en"):
+        text = t(f"perf_render_{reason}", lang, seconds="300")
+        assert "PDF" in text and "{" not in text
