@@ -1,7 +1,9 @@
 """The ``ipcei`` command: the same functions as the app, without the UI.
 
 Exit codes: 0 success, 1 invalid input (one ``FILE:LINE: field: message`` line per problem), 2 usage error.
-Further command groups (``db``, ``render`` ...) register themselves through :data:`COMMAND_MODULES`.
+Further command groups (``db``, ``render`` ...) register themselves through :data:`COMMAND_MODULES` and name their
+commands in :data:`COMMANDS`, so that running one imports only its own module (and a module imports the heavy
+layers, database or PDF, inside the functions that need them: see ``tests/test_cli_imports.py``).
 """
 
 from __future__ import annotations
