@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from framework import logs
-from ui import chrome, state
+from ui import chrome, services, state
 from ui.i18n import tr
 
 logs.configure()  # one line per event on stderr, at IPCEI_LOG_LEVEL
@@ -19,6 +19,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
     menu_items={"Get help": None, "Report a bug": None, "About": None},
 )
+services.render_pool()  # warm render workers, started once with the server
 chrome.sidebar()
 state.absorb()  # widget values into the draft before any page draws or switches
 # An assessment open in the session or named in the URL (a bookmark, a link from the overview) shows its pages.

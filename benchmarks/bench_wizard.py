@@ -139,6 +139,54 @@ def bench_rerun(runs: int = 40) -> dict[str, float]:
     }
 
 
+def bench_commit(runs: int = 20, revisions: int = 80) -> dict[str, float]:
+    """The server time of a committed field (the rerun in which a changed answer is saved as a revision), for a
+    full assessment with ``revisions`` revisions against the same with one: goal under 150 ms median, and
+    the history should not make it slower (ratio near 1)."""
+    from streamlit.testing.v1 import AppTest
+
+    from framework.loading import load_assessment
+    from framework.store import open_store
+
+    os.environ.setdefault("IPCEI_RENDER_WORKERS", "0")  # no PDF here: keep the render workers out of the timing
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["IPCEI_DATA_DIR"] = tmp
+        assessment, _ = load_assessment(EXAMPLE)
+        store = open_store()
+        long_history, short_history = store.create(assessment, "bench"), store.create(assessment, "bench")
+        for number in range(1, revisions):
+            answers = {**assessment.answers, "q2": {**assessment.answers.get("q2", {}), "answer": f"Versie {number}"}}
+            store.save(long_history.id, assessment.model_copy(update={"answers": answers}), "bench", number)
+        sessions = {}
+        for name, record in (("long", long_history), ("short", short_history)):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+            at.run()
+            at.query_params["id"] = record.id
+            at.query_params["step"] = "q4"
+            at.switch_page("views/wizard.py").run()
+            d = at.session_state["draft"]
+            key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+            sessions[name] = (at, key, at.text_area(key=key).value)
+        times: dict[str, list[float]] = {"long": [], "short": []}
+        for index in range(runs + 2):  # interleaved; the first two warm up
+            for name, (at, key, text) in sessions.items():
+                at.text_area(key=key).input(f"{text} ({index})")
+                start = time.perf_counter()
+                at.run()
+                if index >= 2:
+                    times[name].append(time.perf_counter() - start)
+                assert not at.exception, at.exception
+        saved = store.get(long_history.id).revision
+        store.close()
+    long_ms, short_ms = (statistics.median(times[n]) * 1000 for n in ("long", "short"))
+    return {
+        "commit_revisions": saved,
+        "commit_ms": round(long_ms, 1),
+        "commit_one_revision_ms": round(short_ms, 1),
+        "commit_history_ratio": round(long_ms / short_ms, 2),
+    }
+
+
 def _first_page_seconds(script: Path, env: dict[str, str]) -> float:
     """Seconds from starting `streamlit run` to the page's script having run once in a real browser."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -196,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=40, help="timed reruns of each script (median)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up benchmark (needs Chromium)")
     args = parser.parse_args(argv)
+    os.environ.setdefault("IPCEI_RENDER_WORKERS", "0")  # no PDF in these runs: keep the render workers out
     figures = bench_rerun(args.runs)
+    figures.update(bench_commit(max(10, args.runs // 2)))
     if not args.no_startup:
         figures.update(bench_startup())
     if args.json:
@@ -207,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
             wizard rerun (one answer changed): {figures["wizard_rerun_ms"]} ms
             baseline rerun (same widgets):     {figures["baseline_rerun_ms"]} ms
             ratio:                              {figures["rerun_ratio"]} (goal <= 1.5)
-            elements per step:                  {figures["elements"]}""")
+            elements per step:                  {figures["elements"]}
+            committed field, {figures["commit_revisions"]} revisions: {figures["commit_ms"]} ms median (goal < 150 ms)
+            committed field, 1 revision:         {figures["commit_one_revision_ms"]} ms
+            ratio (history / none):             {figures["commit_history_ratio"]}""")
         )
         if "startup_ratio" in figures:
             print(

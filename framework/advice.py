@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.assessment import Status
-from framework.errors import IpceiError, ReportError
+from framework.errors import IpceiError
+from framework.render_pool import RenderLimits
 from framework.report.signing import VerifyResult, configured_key, sign_pdf, verify_pdf
 
 REASON = "Vastgesteld advies IPCEI afwegingskader; inhoud sha256:{hash}"
@@ -36,18 +37,6 @@ def advice_pdf(store: Any, assessment_id: str, *, lang: str | None = None, sign:
     sheet = parafenlijst(store, assessment_id)
     lang = lang or record.assessment.meta.language
     return render_advice(record.assessment, store.framework_for(record), sheet, lang=lang, sign=sign)
-
-
-@dataclass(frozen=True)
-class RenderLimits:
-    """Bounds of a render in a process of its own: wall-clock seconds, and memory it may add (MB of address space).
-
-    The largest assessment the model allows renders in about a minute and adds about 300 MB (see
-    ``benchmarks/bench_render_limits.py``); the defaults leave room for a busy machine and stop a stall.
-    """
-
-    seconds: float = 300.0
-    memory_mb: int = 1536
 
 
 def render_advice(
@@ -79,97 +68,30 @@ def render_advice(
 
 
 def _render_bounded(limits: RenderLimits, assessment: Any, framework: Any, sheet: Any, lang: str, sign: Any) -> bytes:
-    """Run :func:`render_advice` in ``python -m framework.advice`` (see :func:`_render_child`) under ``limits``."""
-    import json
-    import subprocess
-    import sys
-
+    """Run :func:`render_advice` in a worker process (:mod:`framework.render_pool`) under ``limits``."""
     from framework.assessment import canonical_json
+    from framework.render_pool import render
 
-    job = {
+    payload = {
         "assessment": canonical_json(assessment),
         "framework": framework.model_dump_json(),
         "sheet": sheet.model_dump_json() if sheet is not None else None,
         "lang": lang,
         "sign": sign,
-        "memory_mb": limits.memory_mb,
-        "seconds": limits.seconds,
     }
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "framework.advice"],
-            input=json.dumps(job).encode("utf-8"),
-            capture_output=True,
-            timeout=limits.seconds,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:  # subprocess.run has killed the render
-        raise ReportError(f"rendering the advice took longer than {limits.seconds:g} s and was stopped") from None
-    if done.returncode == 0 and done.stdout.startswith(b"%PDF-"):
-        return done.stdout
-    message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode == 2 and message:  # the render's own error, one line
-        raise ReportError(message[-1])
-    raise ReportError(
-        f"the render process ended without a result (exit code {done.returncode}); the assessment may be too "
-        f"large to render within {limits.memory_mb} MB and {limits.seconds:g} s"
-    )
+    return render("advice", payload, limits)
 
 
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (Linux), 0 where unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _limit(kind: int, soft: int) -> None:
-    import resource
-
-    _, hard = resource.getrlimit(kind)
-    resource.setrlimit(kind, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-
-
-def _render_child() -> int:
-    """The render process: a job (JSON) on stdin, the PDF on stdout; a failure is one line on stderr, exit 2.
-
-    The limits are set once WeasyPrint is imported: the address space may grow by ``memory_mb`` from there, and
-    CPU time is capped a little above the caller's wall-clock limit (a backstop; SIGXCPU ends the process).
-    """
-    import json
-    import resource
-    import sys
-
-    import weasyprint  # noqa: F401 - imported before the limits, so that they bound the render alone
-
+def render_job(payload: dict[str, Any]) -> bytes:
+    """The worker's side of :func:`_render_bounded`: the payload back into models, then the advice PDF."""
     from framework.assessment import Assessment
     from framework.models import Framework
     from framework.report.view import SignOffSheet
 
-    job = json.loads(sys.stdin.buffer.read())
-    _limit(resource.RLIMIT_AS, _address_space() + int(job["memory_mb"]) * 2**20)
-    _limit(resource.RLIMIT_CPU, int(job["seconds"]) + 5)
-    try:
-        assessment = Assessment.model_validate_json(job["assessment"])
-        framework = Framework.model_validate_json(job["framework"])
-        sheet = SignOffSheet.model_validate_json(job["sheet"]) if job["sheet"] else None
-        pdf = render_advice(assessment, framework, sheet, lang=job["lang"], sign=job["sign"])
-    except MemoryError:
-        message = f"rendering the advice needed more than the limit of {job['memory_mb']} MB and was stopped"
-    except IpceiError as exc:
-        message = " ".join(str(exc).split())
-    except Exception as exc:  # reported to the caller as a ReportError, like any failed render
-        message = f"the advice could not be rendered ({type(exc).__name__}: {' '.join(str(exc).split())})"
-    else:
-        sys.stdout.buffer.write(pdf)
-        return 0
-    print(message, file=sys.stderr)
-    return 2
+    assessment = Assessment.model_validate_json(payload["assessment"])
+    framework = Framework.model_validate_json(payload["framework"])
+    sheet = SignOffSheet.model_validate_json(payload["sheet"]) if payload["sheet"] else None
+    return render_advice(assessment, framework, sheet, lang=payload["lang"], sign=payload["sign"])
 
 
 @dataclass
@@ -237,7 +159,3 @@ def _signed_hash(pdf_bytes: bytes) -> str | None:
         return None
     found = _REASON_HASH.search(reason)
     return found.group(1) if found else None
-
-
-if __name__ == "__main__":  # the render process of render_advice(..., limits=...)
-    raise SystemExit(_render_child())

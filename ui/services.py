@@ -11,6 +11,7 @@ import streamlit as st
 from framework.assessment import Assessment
 from framework.loading import default_framework, find_framework
 from framework.models import Framework
+from ui.i18n import tr
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,21 +33,62 @@ def framework_of(data: dict[str, Any]) -> Framework:
     return find_framework(str(ref.get("id")), str(ref.get("version"))) or default_framework()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def render_pool() -> Any:
+    """The app's warm render workers (``IPCEI_RENDER_WORKERS``, default 2), started once with the server."""
+    from framework.render_pool import start_pool
+
+    return start_pool()
+
+
+def _session() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def _render(kind: str, payload: dict[str, Any]) -> bytes:
+    """A document from the render workers, one job at a time per session; a failure as a message in the UI's
+    language (:class:`framework.render_pool.RenderError`)."""
+    from framework.render_pool import RenderError, RenderLimits, render
+
+    limits = RenderLimits()
+    try:
+        return render(kind, payload, limits, owner=_session())
+    except RenderError as exc:
+        if exc.reason in ("busy", "timeout", "crashed", "memory"):
+            raise RenderError(tr(f"perf_render_{exc.reason}", seconds=f"{limits.seconds:g}"), exc.reason) from exc
+        raise
+
+
 def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
-    The arguments are the cache key: rendered once per content. A signed-off assessment is signed (PAdES) when
-    ``IPCEI_SIGNING_KEY`` is configured. The render runs in a process of its own with a time and memory limit,
-    so that a huge advice neither slows the other sessions down nor stalls the server.
+    Rendered by the app's warm workers (:mod:`framework.render_pool`), each job bounded in time and memory and
+    cached by content (assessment, framework, language, sheet): a huge advice neither slows the other sessions
+    down nor stalls the server. A signed-off assessment is signed (PAdES) when ``IPCEI_SIGNING_KEY`` is set.
     """
-    from framework.advice import RenderLimits, render_advice
     from framework.report.view import SignOffSheet
 
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
     framework = framework_of(assessment.model_dump(mode="json"))
-    return render_advice(assessment, framework, signoff, lang=lang, limits=RenderLimits())
+    payload = {
+        "assessment": canonical,
+        "framework": framework.model_dump_json(),
+        "sheet": signoff.model_dump_json() if signoff is not None else None,
+        "lang": lang,
+        "sign": None,
+    }
+    return _render("advice", payload)
+
+
+def compare_pdf(comparison: Any, *, only_differences: bool = False) -> bytes:
+    """The comparison as PDF: the HTML here (quick), the layout by a render worker, like the advice."""
+    from framework.compare.export import render_html
+
+    return _render("compare", {"html": render_html(comparison, only_differences=only_differences)})
 
 
 def pdf_viewer_available() -> bool:

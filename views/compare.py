@@ -18,14 +18,14 @@ from framework.assessment import Status
 from framework.compare import revisions as compare_revisions
 from framework.compare import sides as compare
 from framework.compare.diff import Op, Segment
-from framework.compare.export import render_pdf, to_csv_bytes
+from framework.compare.export import to_csv_bytes
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
 from framework.loading import default_framework, find_framework
 from framework.store import ListQuery, Page
 from ui import identity, state
 from ui.i18n import lang, tr
-from ui.services import store
+from ui.services import compare_pdf, store
 from ui.text import local_time, plain
 
 LIST_LIMIT = 100  # assessments offered in the picker; filters narrow it down
@@ -177,7 +177,7 @@ def downloads(comparison: compare.Comparison, only: bool) -> None:
     name = f"vergelijking-{date.today().isoformat()}" if L == "nl" else f"comparison-{date.today().isoformat()}"
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            tr("compare_download_pdf"), data=lambda: render_pdf(comparison, only_differences=only),
+            tr("compare_download_pdf"), data=lambda: compare_pdf(comparison, only_differences=only),
             file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
             on_click="ignore", key="cmp_pdf", type="primary",
         )  # fmt: skip

@@ -1,7 +1,9 @@
 """The ``ipcei`` command: the same functions as the app, without the UI.
 
 Exit codes: 0 success, 1 invalid input (one ``FILE:LINE: field: message`` line per problem), 2 usage error.
-Further command groups (``db``, ``render`` ...) register themselves through :data:`COMMAND_MODULES`.
+Further command groups (``db``, ``render`` ...) register themselves through :data:`COMMAND_MODULES` and name their
+commands in :data:`COMMANDS`, so that running one imports only its own module (and a module imports the heavy
+layers, database or PDF, inside the functions that need them: see ``tests/test_cli_imports.py``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from framework.assessment import reveal_hidden
 from framework.errors import InputError, IpceiError
-from framework.i18n import t
-from framework.loading import load_assessment, validate_file
-from framework.rules import check
-from framework.schema import SCHEMA_DIR, schemas, write_schemas
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -29,9 +26,23 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.compare",
     "framework.cli.workflow",
 ]
+# Which module registers which command: a command runs with only its own module imported (no database layer
+# for a file render, no WeasyPrint for validate). A command not named here makes every module load, so a new
+# command works before it is listed; tests/test_cli_imports.py checks that the list matches the modules.
+COMMANDS: dict[str, str] = {
+    "db": "framework.cli.db",
+    **dict.fromkeys(["render", "extract"], "framework.cli.report"),
+    "compare": "framework.cli.compare",
+    **dict.fromkeys(
+        ["submit", "review", "signoff", "new-version", "file", "sign", "verify", "demo-key"], "framework.cli.workflow"
+    ),
+}
+CORE = ("validate", "check", "schema")  # defined here, they need no command module
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from framework.loading import validate_file
+
     failed = False
     for name in args.files:
         try:
@@ -47,6 +58,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from framework.assessment import reveal_hidden
+    from framework.i18n import t
+    from framework.loading import load_assessment
+    from framework.rules import check
+
     assessment, framework = load_assessment(args.file)
     result = check(framework, assessment)
     if args.json:
@@ -72,15 +88,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from framework.schema import SCHEMA_DIR, schemas, write_schemas
+
     if args.write:
-        for path in write_schemas(Path(args.dir)):
+        for path in write_schemas(Path(args.dir) if args.dir else SCHEMA_DIR):
             print(f"wrote {path}")
         return EXIT_OK
     print(json.dumps(schemas()[args.which], ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the command to run, only with that command's module."""
     parser = argparse.ArgumentParser(
         prog="ipcei", description="The IPCEI afwegingskader (Kamerstuk 29 826, nr. 147) on the command line."
     )
@@ -99,11 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print or write the JSON Schemas of the file formats")
     p.add_argument("which", nargs="?", choices=["assessment", "framework"], default="assessment")
-    p.add_argument("--write", action="store_true", help=f"write all schemas to {SCHEMA_DIR.name}/")
-    p.add_argument("--dir", default=str(SCHEMA_DIR), help=argparse.SUPPRESS)
+    p.add_argument("--write", action="store_true", help="write all schemas to schema/")
+    p.add_argument("--dir", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schema)
 
-    for module_name in COMMAND_MODULES:
+    if command in CORE:
+        modules: list[str] = []
+    elif command in COMMANDS:
+        modules = [COMMANDS[command]]
+    else:
+        modules = COMMAND_MODULES
+    for module_name in modules:
         importlib.import_module(module_name).register(sub)
     return parser
 
@@ -112,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from framework import logs
 
     logs.configure()  # events on stderr at IPCEI_LOG_LEVEL (default WARNING: none)
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help

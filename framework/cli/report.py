@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from framework.assessment import Assessment
-from framework.cli.db import default_user
 from framework.errors import InputError, ReportError
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import load_assessment
@@ -66,6 +65,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def _render_stored(args: argparse.Namespace) -> int:
     """A stored assessment: with its parafenlijst, and signed when it is signed off and a key is configured."""
     from framework.advice import advice_pdf
+    from framework.cli.db import default_user
     from framework.report.render import render_html
     from framework.store import open_store
     from framework.workflow import parafenlijst

@@ -174,3 +174,8 @@ def render_pdf(
 ) -> bytes:
     """The comparison as a landscape A4 PDF (see the module docstring)."""
     return html_to_pdf(render_html(comparison, only_differences=only_differences, today=today), fetcher=fetcher)
+
+
+def render_job(payload: dict[str, Any]) -> bytes:
+    """A render worker's job (:mod:`framework.render_pool`, kind ``compare``): the comparison's HTML to PDF."""
+    return html_to_pdf(payload["html"])

@@ -15,11 +15,13 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydyf
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, StreamObject
+
+if TYPE_CHECKING:  # pypdf is imported where a PDF is read, not by every render
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, StreamObject
 
 RESOURCE_KINDS = ("Pattern", "Shading", "ExtGState", "XObject")
 NAME_TREE_DEPTH = 10
@@ -210,6 +212,8 @@ def pdfa_problems(pdf_bytes: bytes, *, qpdf: bool = True) -> list[str]:
     if not (second_line.startswith(b"%") and sum(b > 127 for b in second_line[1:5]) == 4):
         problems.append("the header lacks the binary comment line")
     try:
+        from pypdf import PdfReader
+
         reader = PdfReader(BytesIO(pdf_bytes), strict=False)
         root = reader.trailer["/Root"].get_object()
         info = reader.trailer.get("/Info")

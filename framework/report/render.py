@@ -29,7 +29,6 @@ from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup
-from pypdf import PdfReader
 
 from framework.assessment import Assessment, canonical_json, reveal_hidden
 from framework.errors import ReportError
@@ -273,6 +272,8 @@ def extract_assessment(pdf_bytes: bytes, *, source: str = "PDF", framework: Fram
     if b"%PDF-" not in pdf_bytes[:1024]:
         raise ReportError(f"{source}: not a PDF file")
     try:
+        from pypdf import PdfReader
+
         reader = PdfReader(BytesIO(pdf_bytes), strict=False)
         found = [f for f in embedded_files(reader) if f.name == ATTACHMENT_NAME]
         data = found[0].read(MAX_JSON_BYTES) if found else None
@@ -315,4 +316,6 @@ def _too_large(source: str, size: int) -> ReportError:
 
 def count_file_annotations(pdf_bytes: bytes) -> int:
     """For tests and checks: file attachment annotations in a PDF (ours has none)."""
+    from pypdf import PdfReader
+
     return file_annotations(PdfReader(BytesIO(pdf_bytes), strict=False))

@@ -114,7 +114,7 @@ def matched_parts(conn: Connection, ids: list[str], words: list[str]) -> dict[st
     return found
 
 
-# --- schema (migration 9) ----------------------------------------------------------------------------------
+# --- schema (migration 4) ----------------------------------------------------------------------------------
 
 _SQLITE_FTS = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(folded, content='search_parts', content_rowid='id', "

@@ -219,7 +219,7 @@ def _m3_review_signoff(conn: Connection) -> None:
                 conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
 
 
-def _m9_fulltext(conn: Connection) -> None:
+def _m4_fulltext(conn: Connection) -> None:
     """Full-text search over everything written (``framework.store.fulltext``), and the author folded."""
     from framework.store import fulltext
 
@@ -230,7 +230,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
     (3, "reviews, sign-offs and version links", _m3_review_signoff),
-    (9, "full-text search", _m9_fulltext),
+    (4, "full-text search", _m4_fulltext),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -85,7 +85,7 @@ assessments = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String, nullable=False),
     Column("year", Integer),  # migration 2
-    Column("author_key", String),  # migration 9: the author folded for a match on part of the name
+    Column("author_key", String),  # migration 4: the author folded for a match on part of the name
 )
 
 revisions = Table(
@@ -171,7 +171,7 @@ supersessions = Table(  # migration 3: a new version (assessment_id) replaces a 
     Column("created_by", String, nullable=False),
 )
 
-search_parts = Table(  # migration 9: the searchable text of each part of an assessment's latest revision
+search_parts = Table(  # migration 4: the searchable text of each part of an assessment's latest revision
     "search_parts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
