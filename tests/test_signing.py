@@ -8,12 +8,13 @@ from io import BytesIO
 import pytest
 from store_support import make_assessment
 
-from framework.advice import REASON, check_advice
+from framework.advice import REASON
 from framework.assessment import Status
 from framework.loading import default_framework
 from framework.report.pdfa import pdfa_problems
 from framework.report.render import extract_assessment, render_pdf
 from framework.report.signing import SigningError, make_demo_key, sign_pdf, verify_pdf
+from framework.verification import Headline, verify_advice
 
 PASSWORD = "test-only"
 COPIES = 100
@@ -64,21 +65,22 @@ def test_the_pdfa_check_still_passes_after_signing(unsigned_pdf, signed_pdf):
     assert signed_pdf[:8] == unsigned_pdf[:8]  # the PDF version is kept
 
 
-def test_the_embedded_data_the_printed_hash_and_the_signed_hash_agree(signed_pdf, signed_off):
+def test_the_embedded_data_the_printed_hash_and_the_signed_hash_agree(signed_pdf, signed_off, signing_key):
     from pypdf import PdfReader
 
     embedded = extract_assessment(signed_pdf)
     assert embedded == signed_off
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(signed_pdf)).pages)
     assert signed_off.content_hash() in "".join(text.split())
-    check = check_advice(signed_pdf)
-    assert check.ok and check.embedded_hash == check.signed_hash == signed_off.content_hash()
+    verdict = verify_advice(signed_pdf, trust=[signing_key[1]])
+    assert verdict.headline == Headline.SIGNED
+    assert verdict.content_hash == verdict.signed_hash == signed_off.content_hash()
 
 
 def test_an_unsigned_pdf_does_not_pass(unsigned_pdf):
     result = verify_pdf(unsigned_pdf)
     assert not result.ok and result.problems == ["the PDF has no signature"]
-    assert not check_advice(unsigned_pdf).ok
+    assert verify_advice(unsigned_pdf).headline == Headline.UNKNOWN
 
 
 def test_signing_without_a_key_or_with_a_wrong_password_is_refused(unsigned_pdf, signing_key, monkeypatch):

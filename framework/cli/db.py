@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from framework.assessment import Assessment, Status, reveal_hidden
+from framework.assessment import Assessment, Status, terminal_text
+from framework.cli.output import json_text
 from framework.errors import InputError
 from framework.store import DuplicateImportError, ListQuery, Store, open_store
 from framework.store.imports import MAX_PDF_BYTES
@@ -44,12 +44,12 @@ def _id(store: Store, given: str) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
 
 
 def _document(assessment: Assessment, as_json: bool) -> str:
     data = assessment.model_dump(mode="json")
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n" if as_json else dump_yaml(data)
+    return json_text(data) + "\n" if as_json else dump_yaml(data)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -77,7 +77,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{name}: cannot be read ({exc.strerror})", file=sys.stderr)
                 continue
-            print(f"{name}: imported as {record.id} ({reveal_hidden(record.assessment.meta.title)})")
+            print(f"{name}: imported as {record.id} ({terminal_text(record.assessment.meta.title)})")
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -106,7 +106,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         mark = " [archived]" if s.archived else ""
         print(
             f"{s.id[:12]}  {s.status.value:<13} {s.updated_at:%Y-%m-%d}  {s.ecosystem:<18.18} "
-            f"{(s.advice or '-'):<26.26} {s.title}{mark}"
+            f"{(s.advice or '-'):<26.26} {terminal_text(s.title)}{mark}"
         )
     shown = f"{page.offset + 1}-{page.offset + len(page.items)}" if page.items else "none"
     print(f"({shown} of {page.total})")
@@ -136,7 +136,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("content hash", record.content_hash),
     ]
     for label, value in rows:
-        print(f"{label + ':':<14}{value}")
+        print(f"{label + ':':<14}{terminal_text(value)}")
     if args.document:
         print()
         print(_document(record.assessment, as_json=False), end="")
@@ -174,7 +174,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         _print_json([r.as_dict() for r in history])
         return EXIT_OK
     for r in history:
-        print(f"#{r.number:<4} {r.at:%Y-%m-%d %H:%M:%S} UTC  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {r.by}")
+        print(
+            f"#{r.number:<4} {r.at:%Y-%m-%d %H:%M:%S} UTC  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {terminal_text(r.by)}"
+        )
     return EXIT_OK
 
 
@@ -186,7 +188,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_OK
     for e in entries:
         target = f"{e.assessment_id[:12]}" + (f" #{e.revision}" if e.revision else "") if e.assessment_id else "-"
-        print(f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S} UTC  {e.action:<15} {target:<18} {e.by}")
+        print(f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S} UTC  {e.action:<15} {target:<18} {terminal_text(e.by)}")
     return EXIT_OK
 
 
