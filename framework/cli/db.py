@@ -174,9 +174,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         _print_json([r.as_dict() for r in history])
         return EXIT_OK
     for r in history:
-        print(
-            f"#{r.number:<4} {r.at:%Y-%m-%d %H:%M:%S} UTC  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {terminal_text(r.by)}"
-        )
+        when = f"{r.at:%Y-%m-%d %H:%M:%S} UTC"
+        print(f"#{r.number:<4} {when}  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {terminal_text(r.by)}")
     return EXIT_OK
 
 
