@@ -191,29 +191,27 @@ def verify_advice(pdf_bytes: bytes, *, store: Any = None, trust: list[Any] | Non
 
 
 def _signed(verdict: Verdict, store: Any) -> Verdict:
-    from framework.report.render import extract_assessment
-
     signatures = verdict.signatures
     if len(signatures) > 1:
         verdict.notes.insert(0, Note("verify_note_signatures", {"n": len(signatures)}))
+    damage = []
     if not all(check.holds for check in signatures):
         for check in signatures:
             verdict.notes += [Note(f"verify_problem_{problem.value}") for problem in check.problems]
-        return _changed(verdict, Damage.SIGNATURE_BROKEN)
+        damage.append(Damage.SIGNATURE_BROKEN)
     if verdict.content_hash is None:
-        return _changed(verdict, Damage.EMBEDDED_UNREADABLE)
-    signed_hashes = []
-    for check in signatures:  # the embedded assessment as each signer signed it
-        try:
-            signed_hashes.append(extract_assessment(check.signed_bytes).content_hash())
-        except IpceiError:
-            signed_hashes.append(None)
-    verdict.signed_hash = signed_hashes[0]
-    _content_notes(verdict)
-    if any(h != verdict.content_hash for h in signed_hashes):
-        if store is not None and verdict.signed_hash and store.signoff_by_hash(verdict.signed_hash) is not None:
-            verdict.damage.append(Damage.SIGNOFF_DIFFERS)
-        return _changed(verdict, Damage.NOT_SIGNED_CONTENT)
+        damage.append(Damage.EMBEDDED_UNREADABLE)
+    else:
+        signed_hashes = [_signed_content(check.signed_bytes) for check in signatures]
+        verdict.signed_hash = signed_hashes[0]
+        _content_notes(verdict)
+        if any(h != verdict.content_hash for h in signed_hashes):
+            damage.append(Damage.NOT_SIGNED_CONTENT)
+            if store is not None and verdict.signed_hash and store.signoff_by_hash(verdict.signed_hash) is not None:
+                damage.append(Damage.SIGNOFF_DIFFERS)
+    if damage:
+        verdict.headline, verdict.damage = Headline.CHANGED, damage
+        return verdict
     if not all(check.trusted for check in signatures):
         verdict.headline = Headline.UNKNOWN_SIGNER
         verdict.notes.append(Note("verify_note_trust_how"))
@@ -231,6 +229,16 @@ def _signed(verdict: Verdict, store: Any) -> Verdict:
         verdict.headline = Headline.UNKNOWN
         return verdict
     return _in_store(verdict, store, Headline.SIGNED, issued)
+
+
+def _signed_content(signed_bytes: bytes) -> str | None:
+    """The content hash of the assessment embedded in the file as a signer signed it; None when it had none."""
+    from framework.report.render import extract_assessment
+
+    try:
+        return extract_assessment(signed_bytes).content_hash()
+    except IpceiError:
+        return None
 
 
 def _in_store(verdict: Verdict, store: Any, headline: Headline, issued: Any = None) -> Verdict:
