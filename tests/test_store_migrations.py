@@ -21,7 +21,7 @@ from framework.store.tables import metadata
 
 
 def test_a_new_database_has_the_latest_schema(store):
-    assert schema_version(store.engine) == LATEST == 3
+    assert schema_version(store.engine) == LATEST == 5
     inspector = inspect(store.engine)
     tables = set(inspector.get_table_names())
     assert tables == set(metadata.tables)
@@ -114,7 +114,7 @@ def test_upgrades_a_database_made_by_the_first_schema(store_url):
         open_store(store_url, upgrade=False)
 
     store = open_store(store_url)
-    assert schema_version(store.engine) == 3
+    assert schema_version(store.engine) == LATEST
     assert store.verify() == []  # the old rows, hashed by the old program, still verify
     record = store.get(aid)
     assert record.created_at == datetime(2021, 12, 1, 9, 30, 0, 123456, tzinfo=UTC)
@@ -148,13 +148,13 @@ def test_a_failing_migration_changes_nothing(store_url, monkeypatch):
         conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
         conn.execute(text("ALTER TABLE no_such_table ADD COLUMN y INTEGER"))
 
-    monkeypatch.setattr(migrations_module, "MIGRATIONS", [*migrations_module.MIGRATIONS, (4, "broken", broken)])
-    monkeypatch.setattr(migrations_module, "LATEST", 4)
+    monkeypatch.setattr(migrations_module, "MIGRATIONS", [*migrations_module.MIGRATIONS, (LATEST + 1, "broken", broken)])
+    monkeypatch.setattr(migrations_module, "LATEST", LATEST + 1)
     with pytest.raises(DatabaseError):
         open_store(store_url)
     monkeypatch.undo()
     store = open_store(store_url)
-    assert schema_version(store.engine) == 3
+    assert schema_version(store.engine) == LATEST
     assert "half_done" not in inspect(store.engine).get_table_names()
     assert store.list().total == 1 and store.verify() == []
     store.close()
@@ -178,6 +178,6 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(store_url):
         thread.join()
     assert errors == []
     with stores[0].engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar_one() == LATEST
+        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar_one() == len(migrations_module.MIGRATIONS)
     for opened in stores:
         opened.close()
