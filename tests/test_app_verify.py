@@ -73,7 +73,9 @@ def test_a_signed_advice_from_this_store_is_green(world, app_store):
 
 def test_the_unsigned_advice_this_store_issued_is_green_without_contradiction(world, app_store):
     at = checked(world.unsigned)
-    assert headlines(at) == [("green", "In orde: vastgesteld in deze database en ongewijzigd; niet digitaal ondertekend.")]
+    assert headlines(at) == [
+        ("green", "In orde: vastgesteld in deze database en ongewijzigd; niet digitaal ondertekend.")
+    ]
     page = details(at)
     assert "Niet digitaal ondertekend." in page and "Dit is de laatste vastgestelde versie in deze database." in page
     assert "geen vastgesteld advies" not in page and "Nee" not in page
@@ -126,9 +128,7 @@ def test_a_file_that_is_not_a_pdf_or_truncated(world, app_store):
 
 def test_an_advice_from_elsewhere_is_unknown(world, app_store):
     at = checked(render_pdf(altered(world.unsigned), default_framework()))
-    assert headlines(at) == [
-        ("orange", "Niet bevestigd: deze database kent geen vastgesteld advies met deze inhoud.")
-    ]
+    assert headlines(at) == [("orange", "Niet bevestigd: deze database kent geen vastgesteld advies met deze inhoud.")]
 
 
 def test_a_replaced_version_says_so_and_links_the_newer(world, app_store):

@@ -148,7 +148,9 @@ def test_a_failing_migration_changes_nothing(store_url, monkeypatch):
         conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
         conn.execute(text("ALTER TABLE no_such_table ADD COLUMN y INTEGER"))
 
-    monkeypatch.setattr(migrations_module, "MIGRATIONS", [*migrations_module.MIGRATIONS, (LATEST + 1, "broken", broken)])
+    monkeypatch.setattr(
+        migrations_module, "MIGRATIONS", [*migrations_module.MIGRATIONS, (LATEST + 1, "broken", broken)]
+    )
     monkeypatch.setattr(migrations_module, "LATEST", LATEST + 1)
     with pytest.raises(DatabaseError):
         open_store(store_url)
@@ -178,6 +180,8 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(store_url):
         thread.join()
     assert errors == []
     with stores[0].engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar_one() == len(migrations_module.MIGRATIONS)
+        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar_one() == len(
+            migrations_module.MIGRATIONS
+        )
     for opened in stores:
         opened.close()
