@@ -86,8 +86,8 @@ def test_the_forged_advice_is_never_green(forgery, app_store):
     assert headlines(at) == [
         (
             "red",
-            "Niet in orde: ondertekend door een onbekende ondertekenaar. Wie dit certificaat maakte, is niet na te gaan; "
-            "een naam in een certificaat bewijst niets.",
+            "Niet in orde: ondertekend door een onbekende ondertekenaar. Wie dit certificaat maakte, "
+            "is niet na te gaan; een naam in een certificaat bewijst niets.",
         )
     ]
     assert "dit certificaat is niet vertrouwd" in details(at)
