@@ -126,13 +126,25 @@ def read_signatures(pdf_bytes: bytes, trust: list[Any] | None = None) -> list[Si
     except Exception as exc:  # truncated or damaged files fail in many ways
         raise UnreadablePdf(f"{type(exc).__name__}: {exc}") from None
     roots = [load_certificate(c) for c in trust or []]
-    checks = [_check(sig, pdf_bytes, roots) for sig in embedded]
+    # pyHanko's analysis of what later updates changed is slow (seconds); it is needed only for a signature that
+    # another signature follows, and only when the last one covers the whole file (else the file is broken anyway).
+    diff = bool(embedded) and _covers_whole_file(embedded[-1])
+    checks = [_check(sig, pdf_bytes, roots, diff=diff and n < len(embedded) - 1) for n, sig in enumerate(embedded)]
     if checks and not checks[-1].covers_whole_file and SignatureProblem.UNCHECKABLE not in checks[-1].problems:
         checks[-1].problems.append(SignatureProblem.NOT_LAST_UPDATE)
     return checks
 
 
-def _check(sig: Any, pdf_bytes: bytes, roots: list[Any]) -> SignatureCheck:
+def _covers_whole_file(sig: Any) -> bool:
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        return sig.evaluate_signature_coverage() == SignatureCoverageLevel.ENTIRE_FILE
+    except Exception:  # a damaged byte range: the signature's own check reports it
+        return False
+
+
+def _check(sig: Any, pdf_bytes: bytes, roots: list[Any], *, diff: bool) -> SignatureCheck:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -153,7 +165,7 @@ def _check(sig: Any, pdf_bytes: bytes, roots: list[Any]) -> SignatureCheck:
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # an untrusted signer is reported in the result, not as a logged traceback
     try:
-        status = validate_pdf_signature(sig, signer_validation_context=context)
+        status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=not diff)
     except Exception as exc:
         check.problems.append(SignatureProblem.UNCHECKABLE)
         check.technical.append(f"{type(exc).__name__}: {exc}")
