@@ -1,32 +1,34 @@
-"""The signed-off advice: render a stored assessment (signed when a key is configured) and check a PDF.
+"""The signed-off advice: render a stored assessment (signed when a key is configured) and record what is issued.
 
-A signed advice carries the content hash of the approved assessment three times: printed on the sign-off page,
-as the hash of the embedded ``assessment.json``, and in the signature's /Reason (which the signature covers).
-:func:`check_advice` compares them, so that a PDF can be checked offline; with a store it also says whether
-the assessment is the latest version or superseded.
+Every advice PDF of a signed-off assessment that leaves the store through :func:`advice_pdf` or
+:func:`issue_advice` is recorded there by its SHA-256, with the signing certificate when it is signed, so that
+:func:`framework.verification.verify_advice` finds any changed byte and trusts the certificate this store signed
+with. The content hash is also printed on the sign-off page and named in the signature's reason, for a human
+reader; the verdict never reads either.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import base64
+import hashlib
 from typing import Any
 
 from framework.assessment import Status
 from framework.errors import IpceiError
 from framework.render_pool import RenderLimits
-from framework.report.signing import VerifyResult, configured_key, sign_pdf, verify_pdf
+from framework.report.signing import configured_key, sign_pdf
 
 REASON = "Vastgesteld advies IPCEI afwegingskader; inhoud sha256:{hash}"
-_REASON_HASH = re.compile(r"sha256:([0-9a-f]{64})")
 FINAL = (Status.VASTGESTELD, Status.GEARCHIVEERD)
 
 
-def advice_pdf(store: Any, assessment_id: str, *, lang: str | None = None, sign: bool | None = None) -> bytes:
-    """The advice PDF of a stored assessment, with its parafenlijst.
+def advice_pdf(
+    store: Any, assessment_id: str, *, lang: str | None = None, sign: bool | None = None, by: str | None = None
+) -> bytes:
+    """The advice PDF of a stored assessment, with its parafenlijst; a signed-off one is recorded as issued.
 
     A signed-off assessment is signed when a key is configured (``sign=None``), always (``True``: an error without
-    a key) or never (``False``).
+    a key) or never (``False``). ``by``: who the PDF is issued to (default ``IPCEI_USER``, else the login name).
     """
     from framework.workflow import parafenlijst
 
@@ -36,7 +38,33 @@ def advice_pdf(store: Any, assessment_id: str, *, lang: str | None = None, sign:
         raise IpceiError(f"assessment {assessment_id} is {record.status}; only a signed-off advice is signed")
     sheet = parafenlijst(store, assessment_id)
     lang = lang or record.assessment.meta.language
-    return render_advice(record.assessment, store.framework_for(record), sheet, lang=lang, sign=sign)
+    pdf = render_advice(record.assessment, store.framework_for(record), sheet, lang=lang, sign=sign)
+    if final:
+        issue_advice(store, assessment_id, record.revision, record.assessment.content_hash(), pdf, by)
+    return pdf
+
+
+def issue_advice(store: Any, assessment_id: str, revision: int, content_hash: str, pdf: bytes, by: str | None) -> Any:
+    """Record in ``store`` that it issued ``pdf`` (its SHA-256, and the signing certificate if it is signed)."""
+    from framework.report.signatures import signer_certificate
+
+    if not by:
+        import getpass
+        import os
+
+        try:
+            by = os.environ.get("IPCEI_USER") or getpass.getuser()
+        except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
+            by = "ipcei"
+    cert = signer_certificate(pdf)
+    return store.record_issued_pdf(
+        hashlib.sha256(pdf).hexdigest(),
+        assessment_id,
+        revision,
+        content_hash,
+        by,
+        signer_certificate=base64.b64encode(cert).decode("ascii") if cert else None,
+    )
 
 
 def render_advice(
@@ -92,70 +120,3 @@ def render_job(payload: dict[str, Any]) -> bytes:
     framework = Framework.model_validate_json(payload["framework"])
     sheet = SignOffSheet.model_validate_json(payload["sheet"]) if payload["sheet"] else None
     return render_advice(assessment, framework, sheet, lang=payload["lang"], sign=payload["sign"])
-
-
-@dataclass
-class AdviceCheck:
-    """The answer to "can I trust this advice PDF?"."""
-
-    signature: VerifyResult
-    embedded_hash: str | None = None
-    signed_hash: str | None = None
-    stored: str = ""  # "latest", "superseded by <id>", "not in this store", "" (no store)
-    stored_id: str | None = None  # the signed-off assessment in the store, when found
-    newer_id: str | None = None  # the version that replaced it, when superseded
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.signature.ok and self.embedded_hash is not None and self.embedded_hash == self.signed_hash
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "signature": self.signature.as_dict(),
-            "embedded_hash": self.embedded_hash,
-            "signed_hash": self.signed_hash,
-            "stored": self.stored,
-            "problems": [*self.signature.problems, *self.problems],
-        }
-
-
-def check_advice(pdf_bytes: bytes, *, store: Any = None, trust: list[Any] | None = None) -> AdviceCheck:
-    """Signature intact and by whom; embedded assessment equal to the signed hash; latest version in the store."""
-    from framework.report.render import extract_assessment
-
-    result = AdviceCheck(signature=verify_pdf(pdf_bytes, trust=trust))
-    try:
-        assessment = extract_assessment(pdf_bytes)
-        result.embedded_hash = assessment.content_hash()
-    except IpceiError as exc:
-        result.problems.append(f"the embedded assessment cannot be read: {exc}")
-    result.signed_hash = _signed_hash(pdf_bytes) if result.signature.signed else None
-    if result.signature.signed and result.signed_hash is None:
-        result.problems.append("the signature does not name the content hash of an approved assessment")
-    elif result.embedded_hash and result.signed_hash and result.embedded_hash != result.signed_hash:
-        result.problems.append("the embedded assessment differs from the one that was signed off")
-    if store is not None and result.embedded_hash:
-        signed = store.signoff_by_hash(result.embedded_hash)
-        if signed is None:
-            result.stored = "not in this store"
-        else:
-            _, newer = store.version_links(signed.assessment_id)
-            result.stored = f"superseded by {newer}" if newer else "latest"
-            result.stored_id, result.newer_id = str(signed.assessment_id), str(newer) if newer else None
-    return result
-
-
-def _signed_hash(pdf_bytes: bytes) -> str | None:
-    from io import BytesIO
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        sigs = PdfFileReader(BytesIO(pdf_bytes), strict=False).embedded_signatures
-        reason = str(sigs[-1].sig_object.get("/Reason", "")) if sigs else ""
-    except Exception:
-        return None
-    found = _REASON_HASH.search(reason)
-    return found.group(1) if found else None

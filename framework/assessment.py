@@ -16,6 +16,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -44,8 +45,25 @@ class Status(StrEnum):
     GEARCHIVEERD = "gearchiveerd"
 
 
+def _no_nul(value: Any) -> Any:
+    """Refuse the NUL character (U+0000) in a text or a list of texts: no editor types it, and it cuts a text short
+    in C libraries, terminals and some databases (PostgreSQL refuses it)."""
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, str) and "\x00" in item for item in items):
+        raise ValueError("contains the NUL character (U+0000), which a text may not hold")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
 
 
 class FrameworkRef(Strict):
@@ -124,13 +142,13 @@ def _field_annotation(answer_field: AnswerField) -> Any:
     ids = tuple(o.id for o in answer_field.options)
     match answer_field.type:
         case FieldType.TEXT:
-            return Annotated[str, StringConstraints(max_length=answer_field.max_length)]
+            return Annotated[str, StringConstraints(max_length=answer_field.max_length), NoNul]
         case FieldType.CHOICE | FieldType.SCALE:
             return Literal[ids]  # type: ignore[valid-type]
         case FieldType.MULTICHOICE:
             return Annotated[list[Literal[ids]], Field(max_length=len(ids))]  # type: ignore[valid-type]
         case FieldType.LIST:
-            item = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+            item = Annotated[str, StringConstraints(min_length=1, max_length=1000), NoNul]
             return Annotated[list[item], Field(max_length=answer_field.max_items)]
         case FieldType.SOURCES:
             return Annotated[list[SourceRef], Field(max_length=answer_field.max_items)]
@@ -188,22 +206,40 @@ HIDDEN_RANGES = (
     r"\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000110BD\U000110CD\U00013430-\U00013438\U0001BCA0-\U0001BCA3"
     r"\U0001D173-\U0001D17A\U000E0001\U000E0020-\U000E007F"
 )
-_HIDDEN = re.compile(f"[{HIDDEN_RANGES}]")
+# The control characters (Unicode category Cc) but tab and line feed, which a multi-line answer may hold: an
+# escape sequence (U+001B ...) can repaint a terminal, a carriage return overwrite a line, U+009B start a command.
+CONTROL_RANGES = r"\x00-\x08\x0B-\x1F\x7F-\x9F"
+_HIDDEN = re.compile(f"[{HIDDEN_RANGES}{CONTROL_RANGES}]")
+_TERMINAL = re.compile(f"[{HIDDEN_RANGES}\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]")
 
 
 def hidden_characters(text: str) -> list[str]:
-    """The invisible format characters in a text, each once, in order of appearance.
+    """The invisible characters in a text, each once, in order of appearance.
 
     These are the characters that change how a text reads without being seen: the bidirectional controls
     (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C), the zero-width characters (U+200B-U+200D,
-    U+2060, U+FEFF) and the other Unicode format characters (category Cf), except the harmless soft hyphen.
+    U+2060, U+FEFF), the other Unicode format characters (category Cf) except the harmless soft hyphen, and the
+    control characters (C0, DEL and C1) except tab and line feed.
     """
     return list(dict.fromkeys(_HIDDEN.findall(text)))
 
 
 def reveal_hidden(text: str) -> str:
     """The text with each hidden character shown as ``[U+202E]``, so a reader sees what is stored."""
-    return _HIDDEN.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
+    return _HIDDEN.sub(_marker, text)
+
+
+def terminal_text(text: Any) -> str:
+    """One line of user text for a terminal: every hidden and control character, a line feed too, as ``[U+001B]``.
+
+    Use it for every user text a command prints (titles, names, signers); the ``ipcei`` command also shows any
+    control character that reaches its output this way (:class:`framework.cli.output.SafeOutput`).
+    """
+    return _TERMINAL.sub(_marker, str(text))
+
+
+def _marker(found: re.Match[str]) -> str:
+    return f"[U+{ord(found.group()):04X}]"
 
 
 def hidden_texts(assessment: Assessment) -> list[tuple[str, list[str]]]:

@@ -1,39 +1,44 @@
-"""The page «Advies controleren» (AppTest): a user drops an advice PDF and reads whether it can be trusted.
+"""The page «Advies controleren» (AppTest): one headline per PDF, green only for an advice in order, details in
+the user's language, never a contradiction.
 
-Real PDFs: a stored assessment is signed off through ``framework.workflow`` and rendered signed with a demo key;
-the page is given that file, a copy with one byte changed, an unsigned draft, and the first version after a new
-version has replaced it.
+Real PDFs from a real store (tests/verify_support.py): the advice signed with the demo key this store recorded,
+the same unsigned, a concept, the forged advice of issue 12, a changed byte, a PDF from elsewhere, a replaced
+version. Each test runs the app on a copy of that store, so no test changes what another sees.
 """
 
 from __future__ import annotations
 
 import pytest
-from app_support import app, full_assessment, stored, texts
+from app_support import app, texts
 from streamlit.testing.v1 import AppTest
+from verify_support import AUTHOR, altered, flip_in_object, forged, make_world, page_content_marker
 
 from framework import workflow as wf
-from framework.advice import advice_pdf
-from framework.assessment import Status
-from framework.report.signing import make_demo_key
+from framework.loading import default_framework
+from framework.report.render import render_pdf
 from framework.store import open_store
 
-AUTHOR = wf.Actor.of("A. de Vries", "beleidsmedewerker")
-APPROVER = wf.Actor.of("C. Bakker", "vaststeller")
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return make_world(tmp_path_factory.mktemp("page"))
+
+
+@pytest.fixture(scope="module")
+def forgery(world, tmp_path_factory):
+    return forged(world.signed, tmp_path_factory.mktemp("forger"))
 
 
 @pytest.fixture
-def signed_off(tmp_path, monkeypatch):
-    """The id of a signed-off assessment and its signed advice PDF (demo key configured, as in a ministry)."""
-    key = make_demo_key(tmp_path / "demo.p12", "geheim", name="C. Bakker (demo)")
-    monkeypatch.setenv("IPCEI_SIGNING_KEY", str(key))
-    monkeypatch.setenv("IPCEI_SIGNING_PASSWORD", "geheim")
-    example = full_assessment()
-    meta = example.meta.model_copy(update={"status": Status.CONCEPT, "author": "A. de Vries"})
-    record = stored(example.model_copy(update={"meta": meta}), by="A. de Vries")
-    store = open_store()
-    wf.submit(store, record.id, AUTHOR)
-    wf.sign_off(store, record.id, APPROVER)
-    return record.id, advice_pdf(store, record.id, sign=True)
+def app_store(world, tmp_path, monkeypatch):
+    """The app's database: a copy of the world's."""
+    from pathlib import Path
+
+    copy = tmp_path / "app.db"
+    copy.write_bytes(Path(world.url.removeprefix("sqlite:///")).read_bytes())
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("IPCEI_DATABASE_URL", url)
+    return url
 
 
 def checked(pdf: bytes, name: str = "advies.pdf") -> AppTest:
@@ -45,59 +50,99 @@ def checked(pdf: bytes, name: str = "advies.pdf") -> AppTest:
     return at
 
 
-def shown(at: AppTest) -> str:
-    return " ".join(texts(at.markdown) + texts(at.success) + texts(at.error) + texts(at.warning) + texts(at.info))
+def headlines(at: AppTest) -> list[tuple[str, str]]:
+    """Every coloured box on the page: (colour, text)."""
+    boxes = [("green", x) for x in texts(at.success)] + [("red", x) for x in texts(at.error)]
+    return boxes + [("orange", x) for x in texts(at.warning)] + [("blue", x) for x in texts(at.info)]
 
 
-def test_a_signed_advice_is_in_order_and_the_latest(signed_off):
-    record_id, pdf = signed_off
-    at = checked(pdf)
-    assert texts(at.success) == [
-        "In orde: de handtekening is intact en de ingesloten beoordeling is precies de vastgestelde."
+def details(at: AppTest) -> str:
+    return " ".join(texts(at.markdown))
+
+
+def test_a_signed_advice_from_this_store_is_green(world, app_store):
+    at = checked(world.signed)
+    assert headlines(at) == [
+        ("green", "In orde: digitaal ondertekend door een vertrouwde ondertekenaar en sindsdien ongewijzigd.")
     ]
-    assert not at.error
-    page = shown(at)
-    assert "C. Bakker (demo)" in page  # the signer, from the certificate
-    assert open_store().get(record_id).assessment.content_hash() in page
-    assert "Dit is de laatste vastgestelde versie in deze database." in texts(at.info)
+    page = details(at)
+    assert "C. Bakker (demo)" in page and "dit certificaat is vertrouwd" in page
+    assert "Dit is de laatste vastgestelde versie in deze database." in page
+    assert len(at.get("page_link")) == 1  # the signed-off assessment
 
 
-def test_one_changed_byte_is_not_in_order(signed_off):
-    _, pdf = signed_off
-    data = bytearray(pdf)
-    data[len(data) // 3] ^= 0x01
-    at = checked(bytes(data))
-    assert not at.success
-    assert texts(at.error) and texts(at.error)[0].startswith("Niet in orde")
-
-
-def test_an_unsigned_draft_is_named_as_such():
-    record = stored(by="A. de Vries")
-    at = checked(advice_pdf(open_store(), record.id, sign=False))
-    assert texts(at.error) == [
-        "Niet ondertekend: dit advies draagt geen handtekening. Een concept of een niet-ondertekende uitdraai is "
-        "geen vastgesteld advies."
+def test_the_unsigned_advice_this_store_issued_is_green_without_contradiction(world, app_store):
+    at = checked(world.unsigned)
+    assert headlines(at) == [
+        ("green", "In orde: vastgesteld in deze database en ongewijzigd; niet digitaal ondertekend.")
     ]
+    page = details(at)
+    assert "Niet digitaal ondertekend." in page and "Dit is de laatste vastgestelde versie in deze database." in page
+    assert "geen vastgesteld advies" not in page and "Nee" not in page
 
 
-def test_a_replaced_version_says_so_and_links_the_newer(signed_off):
-    record_id, pdf = signed_off
-    newer = wf.new_version(open_store(), record_id, AUTHOR)
-    at = checked(pdf)
-    assert texts(at.success)  # the file itself is still a valid signed advice
-    assert "Dit advies is vervangen door een nieuwere versie in deze database." in texts(at.warning)
-    links = [link.proto.page for link in at.get("page_link")]
-    assert len(links) == 2, links  # the signed-off one and the newer one
-    assert str(newer.id) != record_id
+def test_the_forged_advice_is_never_green(forgery, app_store):
+    at = checked(forgery)
+    assert headlines(at) == [
+        (
+            "red",
+            "Niet in orde: ondertekend door een onbekende ondertekenaar. Wie dit certificaat maakte, "
+            "is niet na te gaan; een naam in een certificaat bewijst niets.",
+        )
+    ]
+    assert "dit certificaat is niet vertrouwd" in details(at)
+    assert not at.get("page_link")
 
 
-def test_a_file_that_is_not_a_pdf_gets_a_clear_error():
-    at = checked(b"this is not a PDF at all", "niet-een-pdf.pdf")
-    assert texts(at.error)[0].startswith("Geen leesbare PDF")
+def test_a_concept_is_not_an_advice(world, app_store):
+    at = checked(world.concept)
+    assert headlines(at) == [("orange", "Geen advies: dit is een concept, geen vastgesteld advies.")]
+    assert "Status volgens de ingesloten beoordeling: Concept." in details(at)
 
 
-def test_a_truncated_signed_advice_is_unreadable_not_unsigned(signed_off):
-    _, pdf = signed_off
-    at = checked(pdf[: len(pdf) // 2])
-    assert not at.success
-    assert not any("Niet ondertekend" in e for e in texts(at.error)), texts(at.error)
+def test_one_changed_byte_in_a_page_is_found(world, app_store):
+    at = checked(flip_in_object(world.unsigned, page_content_marker(world.unsigned)))
+    assert headlines(at) == [("red", "Niet in orde: gewijzigd of beschadigd.")]
+    assert "het bestand verschilt van de PDF die deze database heeft uitgegeven" in details(at)
+
+
+def test_one_changed_byte_in_the_embedded_data_is_found_and_said_in_dutch(world, app_store):
+    at = checked(flip_in_object(world.unsigned, b"/Type /EmbeddedFile"))
+    assert headlines(at) == [("red", "Niet in orde: gewijzigd of beschadigd.")]
+    assert "De ingesloten gegevens (assessment.json) ontbreken of zijn onleesbaar." in details(at)
+    assert "Error" not in details(at) and "pyHanko" not in details(at)
+
+
+def test_a_signed_advice_with_a_changed_byte_is_broken(world, app_store):
+    at = checked(flip_in_object(world.signed, page_content_marker(world.signed)))
+    assert headlines(at) == [("red", "Niet in orde: gewijzigd of beschadigd.")]
+    assert "De handtekening is gebroken: het bestand is na ondertekening gewijzigd." in details(at)
+
+
+def test_a_file_that_is_not_a_pdf_or_truncated(world, app_store):
+    for data in (b"this is not a PDF at all", world.signed[: len(world.signed) // 2]):
+        at = checked(data, "niet-een-pdf.pdf")
+        assert headlines(at) == [("red", "Niet in orde: gewijzigd of beschadigd.")]
+        assert "geen leesbare PDF" in details(at) or "onleesbaar" in details(at)
+
+
+def test_an_advice_from_elsewhere_is_unknown(world, app_store):
+    at = checked(render_pdf(altered(world.unsigned), default_framework()))
+    assert headlines(at) == [("orange", "Niet bevestigd: deze database kent geen vastgesteld advies met deze inhoud.")]
+
+
+def test_a_replaced_version_says_so_and_links_the_newer(world, app_store):
+    newer = wf.new_version(open_store(), world.record_id, AUTHOR)
+    at = checked(world.signed)
+    assert headlines(at) == [
+        ("orange", "Vervangen: dit advies is vervangen door een nieuwere versie in deze database.")
+    ]
+    assert f"Vervangen door versie {newer.id}." in details(at)
+    assert len(at.get("page_link")) == 2  # the signed-off one and the newer one
+
+
+def test_in_english_on_request(world, app_store, monkeypatch):
+    monkeypatch.setenv("IPCEI_LANG", "en")
+    at = checked(world.unsigned)
+    assert headlines(at) == [("green", "In order: signed off in this database and unchanged; not digitally signed.")]
+    assert "Not digitally signed." in details(at)

@@ -8,8 +8,9 @@ import unicodedata
 from framework.assessment import hidden_characters, reveal_hidden
 
 
-def test_the_ranges_are_every_format_character_but_the_soft_hyphen():
-    expected = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"} - {"\u00ad"}
+def test_the_ranges_are_every_format_and_control_character_but_soft_hyphen_tab_and_line_feed():
+    expected = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cf", "Cc")}
+    expected -= {"\u00ad", "\t", "\n"}
     everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     assert set(hidden_characters(everything)) == expected
 

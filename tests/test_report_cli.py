@@ -45,16 +45,18 @@ def test_render_html_only_in_english_without_guidance(tmp_path, capsys):
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
 def test_extract_gives_back_the_assessment(advice, tmp_path, suffix):
     out = tmp_path / f"terug{suffix}"
-    assert main(["extract", str(advice), "-o", str(out)]) == 0
+    assert main(["extract", str(advice), "-o", str(out)]) == 1  # a concept rendered from a file: not an advice
+    assert not out.exists()
+    assert main(["extract", str(advice), "-o", str(out), "--force"]) == 0
     if suffix == ".json":
         assert json.loads(out.read_text(encoding="utf-8"))["meta"]["author"] == "Marieke de Vries"
     assert load_assessment(out) == load_assessment(FIXTURE)
 
 
 def test_extract_to_stdout(advice, capsys):
-    assert main(["extract", str(advice)]) == 0
+    assert main(["extract", str(advice), "--force"]) == 0
     assert "format: ipcei-assessment/1" in capsys.readouterr().out
-    assert main(["extract", str(advice), "--json"]) == 0
+    assert main(["extract", str(advice), "--json", "--force"]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "ipcei-assessment/1"
 
 
@@ -67,6 +69,9 @@ def test_exit_codes(tmp_path, capsys):
     not_pdf = tmp_path / "not.pdf"
     not_pdf.write_bytes(b"hello")
     assert main(["extract", str(not_pdf)]) == 1
+    err = capsys.readouterr().err
+    assert "not.pdf: Niet in orde: gewijzigd of beschadigd." in err and "geen leesbare PDF" in err
+    assert main(["extract", str(not_pdf), "--force"]) == 1
     assert "not.pdf: not a PDF file" in capsys.readouterr().err
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text("format: ipcei-assessment/1\nmeta: {}\n", encoding="utf-8")

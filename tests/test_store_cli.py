@@ -133,7 +133,7 @@ def test_errors_and_usage(db, capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "list", "--database", f"sqlite:///{tmp_path}/no/such/folder/x.db")
     assert code == 1 and "cannot be opened" in err
     code, out, _ = run(capsys, "info", "--json")
-    assert code == 0 and json.loads(out)["schema_version"] == LATEST == 3
+    assert code == 0 and json.loads(out)["schema_version"] == LATEST == 5
 
 
 def test_every_db_command_is_documented():

@@ -101,11 +101,14 @@ def test_sign_and_verify_with_a_demo_key(db, capsys, tmp_path, monkeypatch):
     assert run(capsys, "signoff", db, "--by", "C. Bakker", "--role", "vaststeller", "-o", str(advice))[0] == 0
     code, out, err = run(capsys, "verify", str(advice), "--store", "--json")
     assert code == 0, err
-    report = json.loads(out)
-    assert report["ok"] and report["signature"]["intact"] and report["stored"] == "latest"
-    assert report["embedded_hash"] == report["signed_hash"]
+    report = json.loads(out)  # trusted: this store recorded the certificate it signed with
+    assert report["headline"] == "signed" and report["in_order"] and report["signatures"][0]["intact"]
+    assert report["content_hash"] == report["signed_hash"]
+    assert "Dit is de laatste vastgestelde versie in deze database." in report["details"]
+    code, out, _ = run(capsys, "verify", str(advice))  # without the store the demo key is nobody's
+    assert code == 1 and "onbekende ondertekenaar" in out
     code, out, _ = run(capsys, "verify", str(unsigned))
-    assert code == 1 and "NOT OK" in out
+    assert code == 1 and "Geen advies: dit is een concept" in out
     broken = tmp_path / "broken.pdf"
     data = bytearray(advice.read_bytes())
     data[len(data) // 3] ^= 0x01

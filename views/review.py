@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
+from framework import advice, rules, workflow
 from framework import draft as drafting
-from framework import rules, workflow
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
@@ -83,12 +83,15 @@ try:
             st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
         else:
             st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
-    the_store, who, record = store(), state.actor(), d["id"]
+    the_store, who, record, revision = store(), state.actor(), d["id"], d["revision"]
 
     def _download() -> bytes:
-        """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
+        """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
+        signed-off advice, record the issued file (its SHA-256) so that «Advies controleren» recognises it."""
         content = pdf_bytes(canonical, pdf_lang, sheet)
-        the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
+        the_store.record_event(record, "exported", who, {"file": file_name, "revision": revision})
+        if meta.status in advice.FINAL:
+            advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
         return content
 
     st.download_button(

@@ -1,21 +1,32 @@
-"""Check an advice PDF: is the signature intact and by whom, does the embedded assessment match what was signed
-off, and is it the latest version in this store? Works offline; the checks are :func:`framework.advice.check_advice`.
+"""Check an advice PDF: one verdict from :func:`framework.verification.verify_advice`, its details in the user's
+language, and links to the assessment in this database. Works offline; the file is read, never stored.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from framework.advice import check_advice
 from framework.errors import IpceiError
-from framework.i18n import format_datetime
+from framework.i18n import t
 from framework.report.signing import configured_trust
+from framework.verification import Headline, verify_advice
 from ui import identity
 from ui.i18n import lang, tr
 from ui.services import store
-from ui.text import local_time, plain
+from ui.text import plain
 
 MAX_UPLOAD_MB = 5  # the server takes no more (server.maxUploadSize); an advice PDF is well under 1 MB
+
+# One colour per headline: green only for an advice that is in order.
+SHOW = {
+    Headline.SIGNED: (st.success, ":material/verified:"),
+    Headline.VASTGESTELD: (st.success, ":material/check_circle:"),
+    Headline.UNKNOWN_SIGNER: (st.error, ":material/gpp_bad:"),
+    Headline.CONCEPT: (st.warning, ":material/edit_note:"),
+    Headline.CHANGED: (st.error, ":material/broken_image:"),
+    Headline.UNKNOWN: (st.warning, ":material/help:"),
+    Headline.SUPERSEDED: (st.warning, ":material/history:"),
+}
 
 st.title(tr("ui_verify_title"))
 st.caption(tr("ui_verify_intro"))
@@ -28,56 +39,19 @@ if upload is None:
 
 try:
     with st.spinner(tr("ui_verify_checking")):
-        result = check_advice(upload.getvalue(), store=store(), trust=configured_trust() or None)
+        verdict = verify_advice(upload.getvalue(), store=store(), trust=configured_trust() or None)
 except IpceiError as exc:
     st.error(tr("ui_verify_failed", detail=plain(exc)), icon=":material/error:")
     st.stop()
 
-sig = result.signature
-if result.ok:
-    st.success(tr("ui_verify_ok"), icon=":material/verified:")
-elif not sig.readable:
-    st.error(tr("ui_verify_unreadable"), icon=":material/broken_image:")
-elif not sig.signed:
-    st.error(tr("ui_verify_unsigned"), icon=":material/gpp_bad:")
-else:
-    st.error(tr("ui_verify_not_ok"), icon=":material/gpp_bad:")
-
-
-def _yes_no(value: bool) -> str:
-    return tr("ui_yes") if value else tr("ui_no")
-
-
-rows = [
-    (tr("ui_verify_signed"), _yes_no(sig.signed)),
-    (tr("ui_verify_intact"), _yes_no(sig.intact and sig.covers_whole_file and not sig.modified_after_signing)),
-    (tr("ui_verify_signer"), plain(sig.signer) if sig.signer else "–"),
-    (tr("ui_verify_signed_at"), format_datetime(local_time(sig.signed_at), lang()) if sig.signed_at else "–"),
-    (tr("ui_verify_trusted"), _yes_no(sig.trusted) if sig.signed else "–"),
-    (tr("ui_verify_content"), f"`{result.embedded_hash}`" if result.embedded_hash else "–"),
-    (tr("ui_verify_matches"), _yes_no(result.embedded_hash is not None and result.embedded_hash == result.signed_hash)),
-]
+show, icon = SHOW[verdict.headline]
+show(verdict.headline.text(lang()), icon=icon)
 with st.container(border=True):
-    for label, value in rows:
-        left, right = st.columns([1, 3])
-        left.markdown(f"**{label}**")
-        right.markdown(value)
-if sig.signed and not sig.trusted:
-    st.caption(tr("ui_verify_trust_note"))
-
-# --- the store: is this the latest version? ---
-if result.newer_id:
-    st.warning(tr("ui_verify_superseded"), icon=":material/history:")
-elif result.stored == "latest":
-    st.info(tr("ui_verify_latest"), icon=":material/check_circle:")
-elif result.stored:
-    st.info(tr("ui_verify_not_stored"), icon=":material/help:")
-for key, record_id in (("ui_verify_open_signed", result.stored_id), ("ui_verify_open_newer", result.newer_id)):
+    st.markdown(f"**{t('verify_details', lang())}**")
+    for line in verdict.lines(lang()):
+        st.markdown(f"- {plain(line)}")
+for key, record_id in (("verify_open_signed", verdict.stored_id), ("verify_open_newer", verdict.newer_id)):
     if record_id and identity.may_open(store().get(record_id)):
-        st.page_link("views/review.py", label=tr(key), icon=":material/open_in_new:", query_params={"id": record_id})
-
-problems = [*sig.problems, *result.problems]
-if problems:
-    with st.expander(tr("ui_verify_problems", n=len(problems)), expanded=not result.ok):
-        for problem in problems:
-            st.markdown(f"- {plain(problem)}")
+        st.page_link(
+            "views/review.py", label=t(key, lang()), icon=":material/open_in_new:", query_params={"id": record_id}
+        )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from framework import search
-from framework.assessment import Assessment, Status, reveal_hidden
+from framework.assessment import Assessment, Status, terminal_text
+from framework.cli.output import json_text
 from framework.errors import InputError
 from framework.i18n import default_language, t
 from framework.loading import default_framework
@@ -47,12 +47,12 @@ def _id(store: Store, given: str) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
 
 
 def _document(assessment: Assessment, as_json: bool) -> str:
     data = assessment.model_dump(mode="json")
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n" if as_json else dump_yaml(data)
+    return json_text(data) + "\n" if as_json else dump_yaml(data)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -80,7 +80,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{name}: cannot be read ({exc.strerror})", file=sys.stderr)
                 continue
-            print(f"{name}: imported as {record.id} ({reveal_hidden(record.assessment.meta.title)})")
+            print(f"{name}: imported as {record.id} ({terminal_text(record.assessment.meta.title)})")
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -117,11 +117,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         mark = " [archived]" if s.archived else ""
         print(
             f"{s.id[:12]}  {s.status.value:<13} {s.updated_at:%Y-%m-%d}  {s.ecosystem:<18.18} "
-            f"{(s.advice or '-'):<26.26} {reveal_hidden(s.title)}{mark}"
+            f"{(s.advice or '-'):<26.26} {terminal_text(s.title)}{mark}"
         )
         for hit in hits.get(s.id, []):
             where = search.part_label(hit.part, framework, lang)
-            print(f"              {reveal_hidden(where)}: {reveal_hidden(hit.snippet)}")
+            print(f"              {terminal_text(where)}: {terminal_text(hit.snippet)}")
     shown = f"{page.offset + 1}-{page.offset + len(page.items)}" if page.items else "none"
     print(f"({shown} of {page.total})")
     return EXIT_OK
@@ -150,7 +150,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("content hash", record.content_hash),
     ]
     for label, value in rows:
-        print(f"{label + ':':<14}{value}")
+        print(f"{label + ':':<14}{terminal_text(value)}")
     if args.document:
         print()
         print(_document(record.assessment, as_json=False), end="")
@@ -195,7 +195,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         _print_json([r.as_dict() for r in history])
         return EXIT_OK
     for r in history:
-        print(f"#{r.number:<4} {r.at:%Y-%m-%d %H:%M:%S} UTC  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {r.by}")
+        when = f"{r.at:%Y-%m-%d %H:%M:%S} UTC"
+        print(f"#{r.number:<4} {when}  {r.kind:<15} {r.status.value:<13} {r.hash[:16]}  {terminal_text(r.by)}")
     return EXIT_OK
 
 
@@ -207,7 +208,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_OK
     for e in entries:
         target = f"{e.assessment_id[:12]}" + (f" #{e.revision}" if e.revision else "") if e.assessment_id else "-"
-        print(f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S} UTC  {e.action:<15} {target:<18} {e.by}")
+        print(f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S} UTC  {e.action:<15} {target:<18} {terminal_text(e.by)}")
     return EXIT_OK
 
 

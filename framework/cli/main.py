@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from framework.assessment import terminal_text
+from framework.cli.output import json_text, safe_output
 from framework.errors import InputError, IpceiError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -66,10 +68,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     assessment, framework = load_assessment(args.file)
     result = check(framework, assessment)
     if args.json:
-        print(json.dumps(result.as_dict(args.lang), ensure_ascii=False, indent=2))
+        print(json_text(result.as_dict(args.lang)))
         return EXIT_OK
     lang = args.lang or assessment.meta.language
-    print(f"{args.file}: {reveal_hidden(assessment.meta.title)}")
+    print(f"{args.file}: {terminal_text(assessment.meta.title)}")
     sections = (("Volledigheid", "Completeness"), ("Consistentie", "Consistency"))
     for (nl, en), findings in zip(sections, (result.completeness, result.consistency), strict=True):
         print(f"\n{en if lang == 'en' else nl}: {len(findings)}")
@@ -145,6 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
+        with safe_output():
+            return _run(func, args)
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
         return func(args)
     except InputError as exc:
         for problem in exc.problems:
@@ -153,8 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IpceiError as exc:
         print(f"ipcei: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,19 +7,19 @@ problem), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
-from framework.assessment import Assessment
+from framework.assessment import Assessment, terminal_text
+from framework.cli.output import json_text
 from framework.errors import InputError, ReportError
-from framework.i18n import LANGUAGES, default_language
+from framework.i18n import LANGUAGES, default_language, t
 from framework.loading import load_assessment
 from framework.models import Framework
 from framework.yamlio import dump_yaml
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def is_store_id(ref: str) -> bool:
@@ -80,19 +80,31 @@ def _render_stored(args: argparse.Namespace) -> int:
             _write(args.html, html.encode("utf-8"))
             print(f"wrote {args.html}")
         if args.output:
-            _write(args.output, advice_pdf(store, assessment_id, lang=lang, sign=None))
+            _write(args.output, advice_pdf(store, assessment_id, lang=lang, sign=None, by=args.by or default_user()))
             store.record_event(assessment_id, "exported", args.by or default_user(), {"file": args.output})
             print(f"wrote {args.output}")
     return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from framework.cli.workflow import verdict_of
+    from framework.i18n import default_language
     from framework.report.render import extract_assessment_file
 
+    verdict = verdict_of(args.file, trust=args.trust, use_store=args.store, database=args.database)
+    if not verdict.in_order:
+        lang = default_language()
+        print(f"{terminal_text(args.file)}: {verdict.headline.text(lang)}", file=sys.stderr)
+        for line in verdict.lines(lang):
+            print(f"  - {line}", file=sys.stderr)
+        if not args.force:
+            print(t("verify_extract_refused", lang), file=sys.stderr)
+            return EXIT_INVALID
+        print(t("verify_extract_forced", lang), file=sys.stderr)
     assessment = extract_assessment_file(args.file)
     content = assessment.model_dump(mode="json")
     as_json = args.json or (args.output or "").lower().endswith(".json")
-    text = json.dumps(content, ensure_ascii=False, indent=2) + "\n" if as_json else dump_yaml(content)
+    text = json_text(content) + "\n" if as_json else dump_yaml(content)
     if args.output:
         _write(args.output, text.encode("utf-8"))
         print(f"wrote {args.output}")
@@ -116,4 +128,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="ADVICE.pdf")
     p.add_argument("-o", "--output", metavar="FILE.yaml", help="write here (JSON if it ends in .json); default stdout")
     p.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    p.add_argument("--force", action="store_true", help="extract also from a PDF that is not in order (with a warning)")
+    p.add_argument("--trust", action="append", metavar="CERT", help="a certificate (PEM/DER) to trust; repeatable")
+    p.add_argument("--store", action="store_true", help="check the PDF against the store (like ipcei verify --store)")
+    p.add_argument("--database", metavar="URL", help="database URL (implies --store)")
     p.set_defaults(func=cmd_extract)

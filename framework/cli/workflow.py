@@ -10,10 +10,11 @@ the CLI runs under an account that only the records office holds (see docs/signo
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from framework.assessment import terminal_text
 from framework.cli.db import default_user
 from framework.errors import InputError, IpceiError
 
@@ -79,9 +80,9 @@ def cmd_signoff(args: argparse.Namespace) -> int:
         _done(record)
         signed = store.signoff(assessment_id)
         if signed is not None:
-            print(f"signed off by {signed.by} ({signed.role}); content sha256:{signed.content_hash}")
+            print(f"signed off by {terminal_text(signed.by)} ({signed.role}); content sha256:{signed.content_hash}")
         if args.output:
-            Path(args.output).write_bytes(advice_pdf(store, assessment_id, lang=args.lang))
+            Path(args.output).write_bytes(advice_pdf(store, assessment_id, lang=args.lang, by=args.by))
             store.record_event(assessment_id, "exported", signed.by if signed else args.by, {"file": args.output})
             print(f"wrote {args.output}")
     return EXIT_OK
@@ -107,7 +108,8 @@ def cmd_file(args: argparse.Namespace) -> int:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     """Sign an advice PDF of a signed-off assessment: the hash inside must be one the store signed off."""
-    from framework.advice import REASON, check_advice
+    from framework.advice import REASON, issue_advice
+    from framework.report.render import extract_assessment
     from framework.report.signing import SigningError, configured_key, sign_pdf
     from framework.store import open_store
 
@@ -115,47 +117,51 @@ def cmd_sign(args: argparse.Namespace) -> int:
         raise SigningError("no signing key: set IPCEI_SIGNING_KEY (a PKCS#12 file) and IPCEI_SIGNING_PASSWORD")
     data = _read_pdf(args.file)
     with open_store(args.database) as store:
-        check = check_advice(data, store=store)
-        if check.embedded_hash is None:
-            raise IpceiError(f"{args.file}: no embedded assessment; only an advice PDF made by ipcei can be signed")
-        if store.signoff_by_hash(check.embedded_hash) is None:
-            raise IpceiError(f"{args.file}: this assessment (sha256:{check.embedded_hash[:12]}) was not signed off")
-    Path(args.output).write_bytes(sign_pdf(data, reason=REASON.format(hash=check.embedded_hash)))
+        content_hash = extract_assessment(data, source=args.file).content_hash()
+        signed = store.signoff_by_hash(content_hash)
+        if signed is None:
+            raise IpceiError(f"{args.file}: this assessment (sha256:{content_hash[:12]}) was not signed off")
+        pdf = sign_pdf(data, reason=REASON.format(hash=content_hash))
+        Path(args.output).write_bytes(pdf)
+        issue_advice(store, signed.assessment_id, signed.revision, content_hash, pdf, args.by or default_user())
     print(f"wrote {args.output}")
     return EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    from framework.advice import check_advice
+def verdict_of(name: str, *, trust: list[str] | None, use_store: bool, database: str | None) -> Any:
+    """The :class:`~framework.verification.Verdict` on a PDF file, for ``verify`` and ``extract``."""
     from framework.report.signing import configured_trust, load_certificate
+    from framework.verification import verify_advice
 
-    data = _read_pdf(args.file)
-    trust = [load_certificate(Path(p).read_bytes()) for p in args.trust or []] or configured_trust()
-    store = None
-    if args.database or args.store:
-        from framework.store import open_store
+    data = _read_pdf(name)
+    roots = []
+    for cert in trust or []:
+        try:
+            roots.append(load_certificate(Path(cert).read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise InputError.single(cert, f"not a readable certificate (--trust): {exc}") from None
+    roots = roots or configured_trust()
+    if not (use_store or database):
+        return verify_advice(data, trust=roots)
+    from framework.store import open_store
 
-        store = open_store(args.database)
-    try:
-        result = check_advice(data, store=store, trust=trust or None)
-    finally:
-        if store is not None:
-            store.close()
-    report = result.as_dict()
+    with open_store(database) as store:
+        return verify_advice(data, store=store, trust=roots)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from framework.cli.output import json_text
+    from framework.i18n import default_language
+
+    lang = args.lang or default_language()
+    verdict = verdict_of(args.file, trust=args.trust, use_store=args.store, database=args.database)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json_text({"file": args.file, **verdict.as_dict(lang)}))
     else:
-        sig = result.signature
-        print(f"{args.file}: {'OK' if result.ok else 'NOT OK'}")
-        print(f"  signed: {sig.signed}; intact: {sig.intact}; valid: {sig.valid}; trusted: {sig.trusted}")
-        if sig.signer:
-            print(f"  signer: {sig.signer}; signed at: {sig.signed_at.isoformat() if sig.signed_at else '-'}")
-        print(f"  content sha256: {result.embedded_hash or '-'} (signed: {result.signed_hash or '-'})")
-        if result.stored:
-            print(f"  in the store: {result.stored}")
-        for problem in report["problems"]:
-            print(f"  problem: {problem}")
-    return EXIT_OK if result.ok else EXIT_INVALID
+        print(f"{terminal_text(args.file)}: {verdict.headline.text(lang)}")
+        for line in verdict.lines(lang):
+            print(f"  - {line}")
+    return EXIT_OK if verdict.in_order else EXIT_INVALID
 
 
 def cmd_demo_key(args: argparse.Namespace) -> int:
@@ -218,15 +224,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sign", help="sign an advice PDF of a signed-off assessment (IPCEI_SIGNING_KEY)")
     p.add_argument("file", metavar="ADVICE.pdf")
     p.add_argument("-o", "--output", metavar="SIGNED.pdf", required=True)
+    p.add_argument("--by", metavar="NAME", help="who the signed PDF is issued to (default: IPCEI_USER, login name)")
     p.add_argument("--database", metavar="URL", help="database URL (default: IPCEI_DATABASE_URL or SQLite)")
     p.set_defaults(func=cmd_sign)
 
-    p = sub.add_parser("verify", help="check an advice PDF: signature, embedded assessment, latest version")
+    p = sub.add_parser(
+        "verify", help="one verdict on an advice PDF: signer trusted, unchanged, signed off, latest (exit 0: in order)"
+    )
     p.add_argument("file", metavar="ADVICE.pdf")
     p.add_argument("--trust", action="append", metavar="CERT", help="a certificate (PEM/DER) to trust; repeatable")
     p.add_argument("--store", action="store_true", help="also look the assessment up in the store")
     p.add_argument("--database", metavar="URL", help="database URL (implies --store)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--json", action="store_true", help="machine-readable output: the headline id and the details")
+    p.add_argument("--lang", choices=["nl", "en"], help="language of the verdict (default: IPCEI_LANG or nl)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("demo-key", help="write a self-signed RSA demo signing key (PKCS#12), not for production")

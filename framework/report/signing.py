@@ -3,15 +3,15 @@
 The key is a PKCS#12 file (``IPCEI_SIGNING_KEY``, password ``IPCEI_SIGNING_PASSWORD``); with ``IPCEI_TSA_URL``
 the signature gets an RFC 3161 time stamp. The signature is added as an incremental update, so the signed bytes
 are the PDF/A-3b file exactly as rendered and the PDF keeps its version (an RSA key needs no newer PDF).
-Verification works offline: integrity and the signature's mathematics need nothing but the file; whether the
-signer is *trusted* depends on the certificates passed in ``trust``.
+Verification (:mod:`framework.report.signatures`, :mod:`framework.verification`) works offline: integrity and
+the signature's mathematics need nothing but the file; whether the signer is *trusted* depends on the
+certificates it is given.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -113,103 +113,6 @@ def _align_producer(writer: Any) -> None:
     info = info_ref.get_object()
     info["/Producer"] = generic.TextStringObject(VENDOR)
     writer.mark_update(info_ref)
-
-
-@dataclass
-class VerifyResult:
-    """What :func:`verify_pdf` found. ``ok`` only when a signature is present, intact, valid and covers the file."""
-
-    readable: bool = True  # False: not a PDF, damaged beyond reading, or too large to check
-    signed: bool = False
-    intact: bool = False
-    valid: bool = False
-    trusted: bool = False
-    signer: str = ""
-    signed_at: datetime | None = None
-    timestamped: bool = False
-    covers_whole_file: bool = False
-    modified_after_signing: bool = False
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.covers_whole_file and not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "readable": self.readable,
-            "signed": self.signed,
-            "intact": self.intact,
-            "valid": self.valid,
-            "trusted": self.trusted,
-            "signer": self.signer,
-            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
-            "timestamped": self.timestamped,
-            "covers_whole_file": self.covers_whole_file,
-            "modified_after_signing": self.modified_after_signing,
-            "problems": list(self.problems),
-        }
-
-
-def verify_pdf(pdf_bytes: bytes, trust: list[Any] | None = None) -> VerifyResult:
-    """Check the (last) signature of a PDF, offline.
-
-    Args:
-        trust: certificates (``asn1crypto`` or ``cryptography`` objects, or DER/PEM bytes) the signer may chain to;
-            without them a signature can be intact and valid but not ``trusted``.
-    """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    result = VerifyResult()
-    if len(pdf_bytes) > MAX_PDF_BYTES:
-        result.readable = False
-        result.problems.append("larger than 50 MB; not checked")
-        return result
-    try:
-        reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
-        embedded = reader.embedded_signatures
-    except Exception as exc:  # truncated or damaged files fail in many ways
-        result.readable = False
-        result.problems.append(f"not a readable PDF: {exc}")
-        return result
-    if not embedded:
-        result.problems.append("the PDF has no signature")
-        return result
-    result.signed = True
-    if len(embedded) > 1:
-        result.problems.append(f"the PDF has {len(embedded)} signatures; only the last is checked")
-    sig = embedded[-1]
-    roots = [load_certificate(c) for c in trust or []]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    quiet = logging.getLogger("pyhanko")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # an untrusted signer is reported in the result, not as a logged traceback
-    try:
-        status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=True)
-    except Exception as exc:
-        result.problems.append(f"the signature cannot be checked: {exc}")
-        return result
-    finally:
-        quiet.setLevel(level)
-    result.intact, result.valid = bool(status.intact), bool(status.valid)
-    result.trusted = bool(status.bottom_line)
-    result.signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
-    result.timestamped = status.timestamp_validity is not None
-    moment = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
-    result.signed_at = moment.astimezone(UTC) if moment else None
-    result.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    result.modified_after_signing = not result.covers_whole_file
-    if not result.intact:
-        result.problems.append("the signed bytes were changed after signing (digest mismatch)")
-    elif not result.valid:
-        result.problems.append("the signature does not match its certificate")
-    if result.modified_after_signing:
-        result.problems.append("the PDF was changed after signing (content added after the signed part)")
-    return result
 
 
 def configured_trust() -> list[Any]:

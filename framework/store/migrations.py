@@ -226,11 +226,44 @@ def _m4_fulltext(conn: Connection) -> None:
     fulltext.create_schema(conn)
 
 
+def _m5_issued_pdfs(conn: Connection) -> None:
+    """The advice PDFs this store issued: the SHA-256 of each file, of what content, signed with which certificate.
+
+    Rows only (the hashing is done by ``framework.advice``); append-only like the sign-offs. A verifier finds an
+    unsigned copy changed by one byte, and trusts the signing certificate this store recorded when it signed.
+    """
+    md = MetaData()
+    Table("assessments", md, Column("id", String(32), primary_key=True))
+    Table(
+        "issued_pdfs",
+        md,
+        Column("pdf_sha256", String(64), primary_key=True),
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False, index=True),
+        Column("revision", Integer, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("signer_certificate", Text),  # base64 DER of the signing certificate; NULL when unsigned
+        Column("issued_at", UTCDateTime, nullable=False),
+        Column("issued_by", String, nullable=False),
+    )
+    md.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE TRIGGER issued_pdfs_append_only BEFORE UPDATE OR DELETE ON issued_pdfs "
+                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
+            )
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(_SQLITE_APPEND_ONLY.format(table="issued_pdfs", event=event)))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
     (3, "reviews, sign-offs and version links", _m3_review_signoff),
     (4, "full-text search", _m4_fulltext),
+    (5, "issued advice PDFs", _m5_issued_pdfs),
 ]
 LATEST = MIGRATIONS[-1][0]
 

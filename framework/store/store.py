@@ -37,6 +37,7 @@ from framework.store.errors import (
     RevisionConflict,
 )
 from framework.store.imports import read_import
+from framework.store.issued import IssuedPdfs
 from framework.store.records import Action, AuditEntry, Record
 from framework.store.rows import check_by, columns_from_data
 from framework.store.signoffs import WorkflowReads
@@ -82,7 +83,7 @@ class _Prepared:
     search_parts: list[tuple[str, str]]
 
 
-class Store(WorkflowReads):
+class Store(WorkflowReads, IssuedPdfs):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:

@@ -187,4 +187,26 @@ SQLITE_FULLTEXT_TABLES = frozenset(
     for suffix in ("", "_data", "_idx", "_docsize", "_config")
 )
 
-DATA_TABLES = ("frameworks", "assessments", "revisions", "audit_log", "imports", "reviews", "signoffs", "supersessions")
+issued_pdfs = Table(  # migration 5: every advice PDF this store issued, by its SHA-256
+    "issued_pdfs",
+    metadata,
+    Column("pdf_sha256", String(64), primary_key=True),
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("signer_certificate", Text),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("issued_by", String, nullable=False),
+)
+
+DATA_TABLES = (
+    "frameworks",
+    "assessments",
+    "revisions",
+    "audit_log",
+    "imports",
+    "reviews",
+    "signoffs",
+    "supersessions",
+    "issued_pdfs",
+)
