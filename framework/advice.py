@@ -21,21 +21,47 @@ _REASON_HASH = re.compile(r"sha256:([0-9a-f]{64})")
 FINAL = (Status.VASTGESTELD, Status.GEARCHIVEERD)
 
 
+KINDS = ("pdf", "docx")  # the advice as PDF/A (signed when approved and a key is set), or as editable Word
+
+
 def advice_pdf(store: Any, assessment_id: str, *, lang: str | None = None, sign: bool | None = None) -> bytes:
     """The advice PDF of a stored assessment, with its parafenlijst.
 
     A signed-off assessment is signed when a key is configured (``sign=None``), always (``True``: an error without
     a key) or never (``False``).
     """
+    return advice_document(store, assessment_id, lang=lang, sign=sign)
+
+
+def advice_document(
+    store: Any,
+    assessment_id: str,
+    *,
+    lang: str | None = None,
+    sign: bool | None = None,
+    kind: str = "pdf",
+    variant: str = "advies",
+    limits: RenderLimits | None = None,
+) -> bytes:
+    """The advice of a stored assessment as ``kind`` (``pdf`` or ``docx``), with its parafenlijst."""
     from framework.workflow import parafenlijst
 
     record = store.get(assessment_id)
     final = record.status in FINAL
-    if sign and not final:
-        raise IpceiError(f"assessment {assessment_id} is {record.status}; only a signed-off advice is signed")
+    if sign and (not final or kind != "pdf"):
+        raise IpceiError(f"assessment {assessment_id} is {record.status}; only a signed-off advice PDF is signed")
     sheet = parafenlijst(store, assessment_id)
     lang = lang or record.assessment.meta.language
-    return render_advice(record.assessment, store.framework_for(record), sheet, lang=lang, sign=sign)
+    return render_advice(
+        record.assessment,
+        store.framework_for(record),
+        sheet,
+        lang=lang,
+        sign=sign,
+        kind=kind,
+        variant=variant,
+        limits=limits,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,15 +84,26 @@ def render_advice(
     lang: str,
     sign: bool | None = None,
     limits: RenderLimits | None = None,
+    kind: str = "pdf",
+    variant: str = "advies",
 ) -> bytes:
     """The advice PDF with a parafenlijst; signed off and ``sign`` (or ``None`` and a key configured): signed.
+
+    ``kind="docx"`` gives the editable Word document instead (``variant`` ``advies`` or ``beslisnota``), never
+    signed; it goes through the same bounded process as the PDF.
 
     With ``limits`` the render runs in a process of its own, under those limits: a server's other sessions keep
     their CPU share (WeasyPrint holds the GIL while it lays out), and a render that runs too long or grows too
     large is stopped with a :class:`ReportError` instead of stalling or exhausting the server.
     """
+    if kind not in KINDS:
+        raise ReportError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if limits is not None:
-        return _render_bounded(limits, assessment, framework, sheet, lang, sign)
+        return _render_bounded(limits, assessment, framework, sheet, lang, sign, kind, variant)
+    if kind == "docx":
+        from framework.report.docx import render_docx
+
+        return render_docx(assessment, framework, lang=lang, signoff=sheet, variant=variant)
     from framework.report.render import render_pdf
 
     pdf = render_pdf(assessment, framework, lang=lang, signoff=sheet)
@@ -78,7 +115,16 @@ def render_advice(
     return pdf
 
 
-def _render_bounded(limits: RenderLimits, assessment: Any, framework: Any, sheet: Any, lang: str, sign: Any) -> bytes:
+def _render_bounded(
+    limits: RenderLimits,
+    assessment: Any,
+    framework: Any,
+    sheet: Any,
+    lang: str,
+    sign: Any,
+    kind: str = "pdf",
+    variant: str = "advies",
+) -> bytes:
     """Run :func:`render_advice` in ``python -m framework.advice`` (see :func:`_render_child`) under ``limits``."""
     import json
     import subprocess
@@ -92,6 +138,8 @@ def _render_bounded(limits: RenderLimits, assessment: Any, framework: Any, sheet
         "sheet": sheet.model_dump_json() if sheet is not None else None,
         "lang": lang,
         "sign": sign,
+        "kind": kind,
+        "variant": variant,
         "memory_mb": limits.memory_mb,
         "seconds": limits.seconds,
     }
@@ -105,7 +153,7 @@ def _render_bounded(limits: RenderLimits, assessment: Any, framework: Any, sheet
         )
     except subprocess.TimeoutExpired:  # subprocess.run has killed the render
         raise ReportError(f"rendering the advice took longer than {limits.seconds:g} s and was stopped") from None
-    if done.returncode == 0 and done.stdout.startswith(b"%PDF-"):
+    if done.returncode == 0 and done.stdout.startswith(b"%PDF-" if kind == "pdf" else b"PK\x03\x04"):
         return done.stdout
     message = done.stderr.decode("utf-8", "replace").strip().splitlines()
     if done.returncode == 2 and message:  # the render's own error, one line
@@ -145,6 +193,7 @@ def _render_child() -> int:
     import resource
     import sys
 
+    import docx  # noqa: F401 - python-docx and lxml, like WeasyPrint, are imported before the limits
     import weasyprint  # noqa: F401 - imported before the limits, so that they bound the render alone
 
     from framework.assessment import Assessment
@@ -158,7 +207,15 @@ def _render_child() -> int:
         assessment = Assessment.model_validate_json(job["assessment"])
         framework = Framework.model_validate_json(job["framework"])
         sheet = SignOffSheet.model_validate_json(job["sheet"]) if job["sheet"] else None
-        pdf = render_advice(assessment, framework, sheet, lang=job["lang"], sign=job["sign"])
+        pdf = render_advice(
+            assessment,
+            framework,
+            sheet,
+            lang=job["lang"],
+            sign=job["sign"],
+            kind=job.get("kind", "pdf"),
+            variant=job.get("variant", "advies"),
+        )
     except MemoryError:
         message = f"rendering the advice needed more than the limit of {job['memory_mb']} MB and was stopped"
     except IpceiError as exc:

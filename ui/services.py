@@ -33,12 +33,13 @@ def framework_of(data: dict[str, Any]) -> Framework:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
+def pdf_bytes(canonical: str, lang: str, sheet: str | None = None, kind: str = "pdf") -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
     The arguments are the cache key: rendered once per content. A signed-off assessment is signed (PAdES) when
     ``IPCEI_SIGNING_KEY`` is configured. The render runs in a process of its own with a time and memory limit,
-    so that a huge advice neither slows the other sessions down nor stalls the server.
+    so that a huge advice neither slows the other sessions down nor stalls the server. ``kind="docx"``: the
+    editable Word document, through the same bounded process.
     """
     from framework.advice import RenderLimits, render_advice
     from framework.report.view import SignOffSheet
@@ -46,7 +47,7 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
     framework = framework_of(assessment.model_dump(mode="json"))
-    return render_advice(assessment, framework, signoff, lang=lang, limits=RenderLimits())
+    return render_advice(assessment, framework, signoff, lang=lang, limits=RenderLimits(), kind=kind)
 
 
 def pdf_viewer_available() -> bool:
