@@ -110,16 +110,20 @@ def export_key(comparison: compare.Comparison) -> tuple:
 
 
 def downloads(comparison: compare.Comparison, only: str, sources: bool) -> None:
-    """PDF and CSV download buttons with their bytes ready, so that the first click downloads."""
+    """PDF and CSV download buttons that download at the first click.
+
+    The CSV is prepared with the page (it is cheap). The PDF takes WeasyPrint seconds per page: it is produced when
+    the button is clicked (Streamlit's deferred ``data``, no rerun: ``on_click="ignore"``) and the browser
+    downloads it from that same click; it is cached per comparison and options.
+    """
     L = lang()
     name = f"vergelijking-{date.today().isoformat()}" if L == "nl" else f"comparison-{date.today().isoformat()}"
     key = export_key(comparison)
-    with st.spinner(tr("doc_preparing")):
-        pdf = _export(key, comparison, "pdf", only, sources)
-        csv = _export(key, comparison, "csv", only, sources)
+    csv = _export(key, comparison, "csv", only, sources)
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            tr("compare_download_pdf"), data=pdf, file_name=f"{name}.pdf", mime="application/pdf",
+            tr("compare_download_pdf"), data=lambda: _export(key, comparison, "pdf", only, sources),
+            file_name=f"{name}.pdf", mime="application/pdf",
             icon=":material/picture_as_pdf:", on_click="ignore", key="cmp_pdf", type="primary",
         )  # fmt: skip
         st.download_button(
