@@ -37,6 +37,7 @@ def watermark_url(word: str) -> str:
         band = band.resize((int(band.width * scale), int(band.height * scale)), Image.Resampling.LANCZOS)
     page = Image.new("L", PAGE_PX, 255)
     page.paste(band, ((width - band.width) // 2, (height - band.height) // 2))
+    page = page.convert("RGB")  # DeviceRGB, like the sRGB output intent of the PDF/A
     out = BytesIO()
     page.save(out, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
