@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from framework import workflow as wf
 from framework.assessment import Status
 from framework.errors import InputError
+from framework.i18n import t
 from framework.loading import load_assessment, load_framework
 from framework.report.filename import advice_filename
 from framework.report.render import render_html, render_pdf
@@ -89,8 +90,8 @@ def test_summary_page_holds_the_whole_advice_and_every_condition(path, lang, tmp
 def test_no_page_within_the_questions_is_less_than_a_third_full(path, lang, tmp_path):
     pdf = pdf_of(path.stem, lang)
     pages = page_texts(pdf)
-    signoff_title = "Parafenlijst" if lang == "nl" else "Sign-off sheet"
-    signoff = next(i for i, text in enumerate(pages) if text.lstrip().split("\n")[1:2] and signoff_title in text)
+    signoff_title = t("report_signoff", lang)
+    signoff = next(i for i, text in enumerate(pages) if i > 2 and f"\n{signoff_title}\n" in f"\n{text}\n")
     fills = body_fill(pdf, tmp_path)
     # from the page after the summary to the last page before the one the questions end on
     within = list(range(2, signoff - 1))
