@@ -43,7 +43,7 @@ def draw_matrix(comparison: compare.Comparison) -> compare_matrix.Matrix:
         lambda column: [f"color: {COLOURS[v]}; font-weight: bold" if v else "" for v in leanings[column.name]],
         axis=0,
     )
-    st.dataframe(styled, width="stretch", height=min(36 * (len(texts) + 1) + 4, 1400), key="cmp_matrix")
+    st.dataframe(styled, width="stretch", height=min(35 * (len(texts) + 1) + 3, 1400), key="cmp_matrix")
     st.caption(tr("doc_leaning_legend"))
     return matrix
 
