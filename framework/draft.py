@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from framework.assessment import Assessment, FrameworkRef, Meta, is_empty, meta_problems
 from framework.i18n import format_date, format_eur, t
-from framework.models import AnswerField, FieldType, Framework, Severity, Text, slug
+from framework.models import AnswerField, FieldType, Framework, Severity, Text
 from framework.rules import Check
 
 META_STEP = "meta"
@@ -397,9 +397,3 @@ def merge(mine: dict[str, Any], theirs: dict[str, Any], diffs: list[Difference],
 
 
 # --- the advice file -------------------------------------------------------------------------------------
-
-
-def pdf_filename(title: str, day: date) -> str:
-    """``advies-<title as slug>-<YYYY-MM-DD>.pdf``; the slug is cut to 60 characters."""
-    name = slug(title)[:60].strip("-") or "beoordeling"
-    return f"advies-{name}-{day.isoformat()}.pdf"

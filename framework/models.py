@@ -49,10 +49,19 @@ class FieldType(StrEnum):
     AMOUNT = "amount"  # a whole number of euros
 
 
+class Leaning(StrEnum):
+    """Which way an option points for Dutch participation (the compare chart colours by it)."""
+
+    FAVOURABLE = "favourable"
+    NEUTRAL = "neutral"
+    UNFAVOURABLE = "unfavourable"
+
+
 class Option(Strict):
     id: Identifier
     label: Text
     description: Text | None = None
+    leaning: Leaning | None = None  # optional: for participation, neutral, or against
 
 
 class AnswerField(Strict):

@@ -19,7 +19,7 @@ from typing import Any
 
 from framework.assessment import Assessment, Status
 from framework.errors import TransitionError
-from framework.report.view import SignOffEntry, SignOffSheet
+from framework.report.view import ReviewNote, SignOffEntry, SignOffSheet
 from framework.store import Record, Store, audit
 from framework.store.signoffs import ReviewEntry, SignOff, add_reviews, add_signoff, add_supersession
 
@@ -300,22 +300,46 @@ def new_version(store: Store, assessment_id: str, actor: Actor) -> Record:
     return store.create_version(fresh, actor.name, assessment_id, after=after)
 
 
+def _role_id(name: str) -> str:
+    """The workflow role of a stated role name (``vaststeller`` -> ``approver``), else the name as stated."""
+    try:
+        return role_of(name).value
+    except TransitionError:
+        return name
+
+
 def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
-    """Who drafted, reviewed and approved, with roles and dates, for the advice's sign-off block."""
+    """Who drafted, reviewed and approved, with roles and moments, and the reviewers' verdicts and comments.
+
+    Roles are workflow role ids (the report prints them as the app shows them, in the document's language);
+    moments are kept in UTC and printed in ``IPCEI_TIMEZONE``.
+    """
     record = store.get(assessment_id)
-    drafted = SignOffEntry(name=record.assessment.meta.author, role="author", date=record.created_at.date())
+    drafted = SignOffEntry(
+        name=record.assessment.meta.author, role="author", date=record.created_at.date(), at=record.created_at
+    )
     seen: dict[str, SignOffEntry] = {}
+    notes = []
     for entry in store.reviews(assessment_id):
-        seen[entry.by.casefold()] = SignOffEntry(name=entry.by, role=entry.role, date=entry.at.date())
+        seen[entry.by.casefold()] = SignOffEntry(
+            name=entry.by, role=_role_id(entry.role), date=entry.at.date(), at=entry.at
+        )
+        notes.append(
+            ReviewNote(
+                question=entry.question_id, verdict=entry.verdict, comment=entry.comment, by=entry.by, at=entry.at
+            )
+        )
     for entry in store.audit(assessment_id, limit=500):
         if entry.action == "returned" and entry.by.casefold() not in seen:
-            seen[entry.by.casefold()] = SignOffEntry(name=entry.by, role="reviewer", date=entry.at.date())
+            seen[entry.by.casefold()] = SignOffEntry(name=entry.by, role="reviewer", date=entry.at.date(), at=entry.at)
     signed = store.signoff(assessment_id)
     approved = None
     if signed is not None:
-        approved = SignOffEntry(name=signed.by, role=signed.role, date=signed.at.date())
+        approved = SignOffEntry(name=signed.by, role=_role_id(signed.role), date=signed.at.date(), at=signed.at)
         seen.pop(signed.by.casefold(), None)
-    return SignOffSheet(drafted_by=drafted, reviewed_by=list(seen.values())[:10], approved_by=approved)
+    return SignOffSheet(
+        drafted_by=drafted, reviewed_by=list(seen.values())[:10], approved_by=approved, reviews=notes[-500:]
+    )
 
 
 def latest_reviews(store: Store, assessment_id: str) -> dict[str, ReviewEntry]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from app_support import app, full_assessment, stored, texts
 
-from framework.draft import pdf_filename
+from framework.report.filename import advice_filename
 
 
 def _review(record_id):
@@ -25,9 +23,11 @@ def test_all_answers_on_one_page_and_the_file_name():
     shown = "\n".join(texts(at.text))
     assert assessment.value("q1", "answer").splitlines()[0] in shown
     assert assessment.value("q14", "focus").splitlines()[0] in shown
-    expected = pdf_filename(assessment.meta.title, assessment.meta.updated or date.today())
-    assert any(expected in c for c in texts(at.caption))
-    assert at.get("download_button")
+    expected = advice_filename(assessment, kind="pdf", revision=record.revision)
+    word = advice_filename(assessment, kind="docx", revision=record.revision)
+    assert expected.endswith("-r1-concept.pdf") and word.endswith("-r1-concept.docx")
+    assert any(expected in c and word in c for c in texts(at.caption))
+    assert len(at.get("download_button")) == 2  # the PDF and, beside it, the Word document
     assert any("Daadwerkelijke deelname" in c for c in texts(at.caption))
 
 

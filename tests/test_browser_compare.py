@@ -104,7 +104,10 @@ def test_pick_toggle_chart_and_download(server, page):
     for name in NAMES:
         pick(page, TITLES[name])
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text("16 / 16").first.wait_for()
+    main.get_by_text("15 / 16").first.wait_for()  # questions whose verdicts differ
+    page.get_by_role("heading", name="Oordelen naast elkaar").wait_for()  # the verdict matrix first
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    assert page.url.count("ids=") == 3  # the URL carries the comparison
     main.get_by_text(f"A. {TITLES['ipcei-micro-elektronica']}").first.wait_for()
     main.get_by_text("Niet deelnemen", exact=True).first.wait_for()
     chart = page.locator('[data-testid="stVegaLiteChart"]')

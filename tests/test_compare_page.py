@@ -60,7 +60,13 @@ def test_pick_three_see_them_side_by_side_toggle_and_export(stored):
     ids = [stored["ipcei-micro-elektronica"], stored["ipcei-waterstof"], stored["ipcei-negatief-advies"]]
     at.multiselect(key="cmp_ids").set_value(ids).run()
     assert not at.exception, at.exception
-    assert [m.value for m in at.metric] == ["16 / 16", "0 / 16", "0"]
+    # verdicts differ in 15 questions, the wording alone in 1 (question 1: the initiator is the same, texts differ)
+    assert [m.value for m in at.metric] == ["15 / 16", "1 / 16", "0 / 16", "0"]
+    assert "15 van de 16 vragen verschillen in oordeel, 1 alleen in formulering." in texts(at.caption)
+    [matrix] = at.dataframe
+    assert list(matrix.value.columns) == ["≠", "A", "B", "C"]
+    assert matrix.value.loc["Vraag 14 · Advies"].tolist() == ["≠", "▲ Deelnemen", "▲ Deelnemen", "▼ Niet deelnemen"]
+    assert matrix.value.loc["Aantal deelnemende lidstaten"].tolist()[1:] == ["14", "15", "3"]
     page_text = shown(at)
     for expected in (
         "A. Deelname aan de IPCEI Micro-elektronica en communicatietechnologieën",
@@ -72,7 +78,9 @@ def test_pick_three_see_them_side_by_side_toggle_and_export(stored):
         "Daadwerkelijke deelname",
     ):
         assert expected in page_text, expected
-    assert [s.value for s in at.header][:3] == ["Oordelen per vraag", "Algemene gegevens", "Conclusies en advies"]
+    assert [s.value for s in at.header][:4] == [
+        "Oordelen naast elkaar", "Oordelen per vraag", "Algemene gegevens", "Conclusies en advies",
+    ]  # fmt: skip
     assert len([b for b in at.get("download_button")]) == 2
     assert at.expander  # long answers folded with their first lines visible
     before = len(at.markdown)
@@ -90,17 +98,22 @@ def test_chart_of_verdicts_reads_without_colour(stored):
     at.multiselect(key="cmp_ids").set_value([stored["ipcei-waterstof"], stored["ipcei-negatief-advies"]]).run()
     spec, values = chart(at)
     layers = spec["layer"]
-    assert layers[0]["mark"]["type"] == "point" and layers[0]["encoding"]["shape"]["field"] == "value"
+    assert layers[0]["mark"]["type"] == "point" and layers[0]["encoding"]["shape"]["field"] == "leaning"
+    assert layers[0]["encoding"]["color"]["field"] == "leaning"  # colour means something, and says so
+    assert layers[0]["encoding"]["color"]["legend"]["title"] == "Strekking"
+    assert layers[0]["encoding"]["color"]["scale"]["range"][:3] == ["#1b6b35", "#6b7178", "#a1261c"]
     assert layers[1]["mark"]["type"] == "text" and layers[1]["encoding"]["text"]["field"] == "value"
-    advice = {p["letter"]: p["value"] for p in values if p["field"] == "≠ 14 · Advies"}
-    assert advice == {"A": "Deelnemen", "B": "Niet deelnemen"}
+    advice = {p["letter"]: (p["value"], p["leaning"]) for p in values if p["field"] == "≠ 14 · Advies"}
+    assert advice == {"A": ("Deelnemen", "gunstig voor deelname"), "B": ("Niet deelnemen", "ongunstig voor deelname")}
+    balance = {p["letter"]: p["leaning"] for p in values if p["key"] == "q13.balance"}
+    assert balance == {"A": "gunstig voor deelname", "B": "ongunstig voor deelname"}
 
 
 def test_filters_narrow_the_list_and_keep_what_is_chosen(stored):
     at = page()
     chosen = [stored["ipcei-cloud"], stored["ipcei-waterstof"]]
     at.multiselect(key="cmp_ids").set_value(chosen).run()
-    at.text_input(key="cmp_f_text").input("Micro").run()
+    at.text_input(key="cmp_f_text").input("halfgeleiders").run()
     assert not at.exception
     assert "1 beoordeling voldoet aan de filters." in texts(at.caption)
     picker = at.multiselect(key="cmp_ids")
@@ -108,7 +121,7 @@ def test_filters_narrow_the_list_and_keep_what_is_chosen(stored):
     at.selectbox(key="cmp_f_advice").set_value("niet_deelnemen").run()
     assert "0 beoordelingen voldoen aan de filters." in texts(at.caption)
     assert at.multiselect(key="cmp_ids").value == chosen
-    assert at.metric[0].value == "16 / 16"
+    assert at.metric[0].value == "10 / 16"  # cloud and hydrogen: 10 questions differ in verdict
 
 
 def test_user_text_is_shown_as_text(stored):
@@ -125,6 +138,33 @@ def test_user_text_is_shown_as_text(stored):
     assert r"B\. \*\*Vet\*\* \<b\>html\</b\> \[link\]\(http" + "\u2060" + r"\://x\)" in raw
     assert r"\<script\>alert\(1\)\</script\> \:" + "\u2060" + r"red\[rood\]" in raw  # and no icon of ":name:"
     assert "**Vet**" not in raw and "<script>" not in raw and ":red[rood]" not in raw
+
+
+def test_the_url_carries_the_comparison_and_restores_it(stored):
+    at = page()
+    chosen = [stored["ipcei-waterstof"], stored["ipcei-negatief-advies"]]
+    at.multiselect(key="cmp_ids").set_value(chosen).run()
+    assert at.query_params["ids"] == chosen  # /vergelijken?ids=…&ids=…: bookmark it, send it
+    again = AppTest.from_file(PAGE, default_timeout=60)
+    again.query_params["ids"] = chosen
+    again.run()
+    assert not again.exception, again.exception
+    assert again.multiselect(key="cmp_ids").value == chosen
+    [matrix] = again.dataframe
+    assert matrix.value.loc["Vraag 14 · Advies"].tolist() == ["≠", "▲ Deelnemen", "▼ Niet deelnemen"]
+
+
+def test_leaving_out_sources_and_showing_only_other_verdicts(stored):
+    at = page()
+    at.multiselect(key="cmp_ids").set_value([stored["ipcei-cloud"], stored["ipcei-micro-elektronica"]]).run()
+    assert "Bronnen en onderbouwing" in shown(at)
+    at.toggle(key="cmp_no_sources").set_value(True).run()
+    assert not at.exception
+    assert "Bronnen en onderbouwing" not in shown(at)
+    at.toggle(key="cmp_only_verdicts").set_value(True).run()
+    assert not at.exception
+    headings = "\n".join(texts(at.markdown))
+    assert "Vraag 1**" not in headings  # question 1 differs in wording only
 
 
 def test_ids_in_the_url_preselect(stored):

@@ -199,10 +199,3 @@ def test_display_values(framework):
     shown = draft.display_value(sources, [{"title": "T", "reference": "R", "date": "2022-07-08"}], "nl")
     assert shown == "• T (R, 08-07-2022)"
     assert draft.display_meta(framework, "member_states", ["nl", "de"], "nl") == "Nederland, Duitsland"
-
-
-def test_pdf_filename():
-    assert draft.pdf_filename("Deelname aan IPCEI «Waterstof» (Hy2Tech)", date(2022, 7, 8)) == (
-        "advies-deelname-aan-ipcei-waterstof-hy2tech-2022-07-08.pdf"
-    )
-    assert draft.pdf_filename("???", date(2024, 1, 2)) == "advies-beoordeling-2024-01-02.pdf"

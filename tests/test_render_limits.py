@@ -99,6 +99,23 @@ def test_the_largest_assessment_renders_within_its_memory_and_time_limits(fw):
 
 
 @pytest.mark.slow
+def test_the_largest_assessment_renders_in_word_within_the_same_limits(fw):
+    from docx import Document
+
+    assessment = largest_assessment(fw)
+    data = render_advice(
+        assessment, fw, None, lang="nl", limits=RenderLimits(STALL_SECONDS, MEMORY_MB), kind="docx"
+    )  # the same bounded process as the PDF
+    assert data.startswith(b"PK\x03\x04")
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    missing = [marker_of(q, f.id) for q, f in text_fields(fw) if marker_of(q, f.id) not in text]
+    assert not missing, f"answers cut short in the Word document: {missing}"
+    with pytest.raises(ReportError, match=r"took longer than 0\.1 s and was stopped"):
+        render_advice(assessment, fw, None, lang="nl", limits=RenderLimits(seconds=0.1), kind="docx")
+
+
+@pytest.mark.slow
 def test_pathological_tables_render_within_their_limits(fw):
     assessment = pathological_assessment(fw)
     pdf = bounded(assessment, fw)

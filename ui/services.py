@@ -62,7 +62,7 @@ def _render(kind: str, payload: dict[str, Any]) -> bytes:
         raise
 
 
-def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
+def pdf_bytes(canonical: str, lang: str, sheet: str | None = None, kind: str = "pdf") -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
     Rendered by the app's warm workers (:mod:`framework.render_pool`), each job bounded in time and memory and
@@ -80,15 +80,17 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
         "sheet": signoff.model_dump_json() if signoff is not None else None,
         "lang": lang,
         "sign": None,
+        "kind": kind,
+        "variant": "advies",
     }
     return _render("advice", payload)
 
 
-def compare_pdf(comparison: Any, *, only_differences: bool = False) -> bytes:
+def compare_pdf(comparison: Any, *, only: str = "", sources: bool = True) -> bytes:
     """The comparison as PDF: the HTML here (quick), the layout by a render worker, like the advice."""
     from framework.compare.export import render_html
 
-    return _render("compare", {"html": render_html(comparison, only_differences=only_differences)})
+    return _render("compare", {"html": render_html(comparison, only=only, sources=sources)})
 
 
 def pdf_viewer_available() -> bool:

@@ -1,7 +1,9 @@
 """Compare: two to six assessments side by side, or two revisions of one assessment with a word-level diff.
 
 The page draws what :mod:`framework.compare.sides` returns; user text is shown escaped (``ui.text.plain``), never as
-HTML. ``?ids=ID&ids=ID`` in the URL preselects assessments (a link from elsewhere in the app).
+HTML. ``?ids=ID&ids=ID`` in the URL preselects assessments (a link from elsewhere in the app), and the page
+keeps the URL in step with what is chosen, so a comparison can be bookmarked or sent; opening it shows only what
+the person may open. The verdict matrix comes first (``ui.compare_matrix``), the prose after.
 """
 
 from __future__ import annotations
@@ -10,28 +12,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from framework.assessment import Status
 from framework.compare import revisions as compare_revisions
 from framework.compare import sides as compare
 from framework.compare.diff import Op, Segment
-from framework.compare.export import to_csv_bytes
+from framework.compare.matrix import filtered as filtered_rows
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
 from framework.loading import default_framework, find_framework
 from framework.store import ListQuery, Page
+from ui import compare_matrix as compare_view
 from ui import identity, state
 from ui.i18n import lang, tr
-from ui.services import compare_pdf, store
+from ui.services import store
 from ui.text import local_time, plain
 
 LIST_LIMIT = 100  # assessments offered in the picker; filters narrow it down
 MAX_ATTRIBUTION_STEPS = 50  # revisions read to say who changed a field last
 MAX_VERSIONS = 20  # versions of one assessment followed back and forth
 IDS, LABELS, MODE, ONLY = "cmp_ids", "cmp_labels", "cmp_mode", "cmp_only_diff"
+ONLY_VERDICTS, NO_SOURCES = "cmp_only_verdicts", "cmp_no_sources"
 REV_ID, REV_OLD, REV_NEW = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new"
 VERDICT_KINDS = ("choice", "scale", "multichoice", "amount")
 BADGES = {"same": "gray", "different": "orange", "not_applicable": "violet"}
@@ -153,40 +155,6 @@ def draw_question(comparison: compare.Comparison, q: compare.QuestionBlock) -> N
             st.caption(plain(q.footnote))
 
 
-def verdict_chart(comparison: compare.Comparison) -> alt.LayerChart | None:
-    points = comparison.verdict_points()
-    if not points:
-        return None
-    rows = len({p["field"] for p in points})
-    base = alt.Chart(pd.DataFrame(points)).encode(  # a DataFrame goes to the browser as Arrow
-        y=alt.Y("field:N", sort=alt.SortField("order"), title=tr("compare_chart_question"),
-                axis=alt.Axis(labelLimit=360)),
-        x=alt.X("letter:N", title=tr("compare_chart_assessment"), axis=alt.Axis(orient="top", labelAngle=0)),
-        tooltip=[alt.Tooltip("assessment:N", title=tr("compare_chart_assessment")),
-                 alt.Tooltip("field:N", title=tr("compare_chart_question")),
-                 alt.Tooltip("value:N", title=tr("compare_chart_verdict"))],
-    )  # fmt: skip
-    marks = base.mark_point(size=110, filled=True, opacity=0.9).encode(
-        shape=alt.Shape("value:N", legend=None), color=alt.Color("value:N", legend=None)
-    )
-    text = base.mark_text(align="left", dx=9, fontSize=11).encode(text="value:N")
-    return (marks + text).properties(height=max(160, 26 * rows))
-
-
-def downloads(comparison: compare.Comparison, only: bool) -> None:
-    name = f"vergelijking-{date.today().isoformat()}" if L == "nl" else f"comparison-{date.today().isoformat()}"
-    with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            tr("compare_download_pdf"), data=lambda: compare_pdf(comparison, only_differences=only),
-            file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
-            on_click="ignore", key="cmp_pdf", type="primary",
-        )  # fmt: skip
-        st.download_button(
-            tr("compare_download_csv"), data=lambda: to_csv_bytes(comparison, only_differences=only),
-            file_name=f"{name}.csv", mime="text/csv", icon=":material/table:", on_click="ignore", key="cmp_csv",
-        )  # fmt: skip
-
-
 def side_by_side() -> None:
     matches = filtered()
     seeded = st.query_params.get_all("ids")
@@ -210,22 +178,25 @@ def side_by_side() -> None:
     except IpceiError as exc:
         st.error(tr("compare_load_failed", detail=plain(exc)), icon=":material/error:")
         return
-    s = comparison.summary
+    st.query_params["ids"] = picked  # the URL carries the comparison: bookmark it, send it
     cols = st.columns(3)
-    cols[0].metric(tr("compare_metric_different"), f"{s.different} / {s.questions}", border=True)
-    cols[1].metric(tr("compare_metric_same"), f"{s.same} / {s.questions}", border=True)
-    cols[2].metric(tr("compare_metric_not_applicable"), str(s.not_applicable), border=True)
+    only_diff = cols[0].toggle(tr("compare_only_differences"), key=ONLY)
+    only_verdicts = cols[1].toggle(tr("doc_only_verdicts"), key=ONLY_VERDICTS)
+    sources = not cols[2].toggle(tr("doc_without_sources"), key=NO_SOURCES)
+    only = "verdicts" if only_verdicts else "differences" if only_diff else ""
+    st.header(tr("doc_matrix_title"))
+    compare_view.draw_matrix(comparison)
+    compare_view.draw_counts(comparison)
     if comparison.frameworks_differ:
         st.info(tr("compare_frameworks_differ"), icon=":material/difference:")
-    only = st.toggle(tr("compare_only_differences"), key=ONLY)
-    downloads(comparison, only)
+    compare_view.downloads(comparison, only, sources)
     st.caption(tr("compare_legend"))
-    meta, questions = comparison.shown(only)
+    meta, questions = filtered_rows(comparison, only=only, sources=sources)
     if only and not meta and not questions:
         st.success(tr("compare_nothing_differs"), icon=":material/check_circle:")
 
     st.header(tr("compare_chart_title"))
-    chart = verdict_chart(comparison)
+    chart = compare_view.verdict_chart(comparison)
     if chart is not None:
         st.altair_chart(chart, width="stretch", alt=tr("compare_chart_alt", count=len(comparison.columns)))
         st.caption(tr("compare_chart_caption"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from framework import advice, rules, workflow
@@ -11,6 +9,7 @@ from framework import draft as drafting
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
+from framework.report.filename import DOCX_MIME, advice_filename
 from ui import findings, signoff, state
 from ui.i18n import lang, tr
 from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
@@ -72,8 +71,9 @@ deviating = {(d.question, d.field): d for d in check.deviations}
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
 sheet = workflow.parafenlijst(store(), d["id"]).model_dump_json()
-file_name = drafting.pdf_filename(meta.title, meta.updated or date.today())
 pdf_lang = meta.language
+file_name = advice_filename(assessment, kind="pdf", revision=d["revision"], lang=pdf_lang)
+word_name = advice_filename(assessment, kind="docx", revision=d["revision"], lang=pdf_lang)
 try:
     show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
     if show_preview:
@@ -85,26 +85,36 @@ try:
             st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
     the_store, who, record, revision = store(), state.actor(), d["id"], d["revision"]
 
-    def _download() -> bytes:
+    def _download(kind: str, name: str) -> bytes:
         """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
-        signed-off advice, record the issued file (its SHA-256) so that «Advies controleren» recognises it."""
-        content = pdf_bytes(canonical, pdf_lang, sheet)
-        the_store.record_event(record, "exported", who, {"file": file_name, "revision": revision})
-        if meta.status in advice.FINAL:
+        signed-off advice PDF, record the issued file (its SHA-256) so that «Advies controleren» recognises it."""
+        content = pdf_bytes(canonical, pdf_lang, sheet, kind)
+        the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
+        if kind == "pdf" and meta.status in advice.FINAL:
             advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
         return content
 
-    st.download_button(
-        tr("ui_pdf_download"),
-        data=_download,
-        file_name=file_name,
-        mime="application/pdf",
-        icon=":material/download:",
-        type="primary",
-        on_click="ignore",
-        key="review|download",
-    )
-    st.caption(tr("ui_pdf_name", name=plain(file_name)))
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            tr("ui_pdf_download"),
+            data=lambda: _download("pdf", file_name),
+            file_name=file_name,
+            mime="application/pdf",
+            icon=":material/download:",
+            type="primary",
+            on_click="ignore",
+            key="review|download",
+        )
+        st.download_button(
+            tr("doc_word_download"),
+            data=lambda: _download("docx", word_name),
+            file_name=word_name,
+            mime=DOCX_MIME,
+            icon=":material/description:",
+            on_click="ignore",
+            key="review|download-docx",
+        )
+    st.caption(tr("ui_pdf_name", name=plain(file_name)) + " · " + plain(word_name))
 except (ImportError, IpceiError) as exc:
     st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 

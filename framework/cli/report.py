@@ -42,29 +42,61 @@ def _write(path: str, data: bytes) -> None:
         raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
+def output_kind(output: str) -> str | None:
+    """``pdf`` or ``docx`` by the extension of ``-o`` (a folder: PDF unless ``--docx``); None for another one."""
+    suffix = Path(output).suffix.lower()
+    return {".pdf": "pdf", ".docx": "docx"}.get(suffix)
+
+
+def output_path(output: str, assessment: Assessment, kind: str, variant: str, lang: str, revision: int | None) -> str:
+    """``-o`` as given, or inside that folder the name :func:`framework.report.filename.advice_filename` gives."""
+    from framework.report.filename import advice_filename
+
+    if output.endswith(("/", "\\")) or Path(output).is_dir():
+        name = advice_filename(assessment, kind=kind, revision=revision, variant=variant, lang=lang)
+        return str(Path(output) / name)
+    return output
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     if not args.output and not args.html:
-        print("ipcei render: give -o OUT.pdf and/or --html OUT.html", file=sys.stderr)
+        print("ipcei render: give -o OUT.pdf, -o OUT.docx or -o FOLDER/, and/or --html OUT.html", file=sys.stderr)
         return EXIT_USAGE
-    from framework.report.render import ReportOptions, html_to_pdf, render_html
+    is_folder = bool(args.output) and (args.output.endswith(("/", "\\")) or Path(args.output).is_dir())
+    kind = ("docx" if args.docx else "pdf") if is_folder else output_kind(args.output) if args.output else "pdf"
+    if kind is None:
+        print("ipcei render: -o must end in .pdf or .docx, or be a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.variant != "advies" and kind != "docx":
+        print("ipcei render: --variant beslisnota is a Word document; use -o OUT.docx", file=sys.stderr)
+        return EXIT_USAGE
+    from framework.report.render import ReportOptions, render_html, render_pdf
 
     if is_store_id(args.file):
-        return _render_stored(args)
+        return _render_stored(args, kind)
     assessment, framework = resolve_assessment(args.file)
     options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance)
-    html = render_html(assessment, framework, options=options)
     if args.html:
-        _write(args.html, html.encode("utf-8"))
+        _write(args.html, render_html(assessment, framework, options=options).encode("utf-8"))
         print(f"wrote {args.html}")
     if args.output:
-        _write(args.output, html_to_pdf(html, assessment, lang=options.lang))
-        print(f"wrote {args.output}")
+        target = output_path(args.output, assessment, kind, args.variant, options.lang, None)
+        if kind == "docx":
+            from framework.report.docx import render_docx
+
+            guidance = options.include_guidance
+            variant = args.variant
+            data = render_docx(assessment, framework, lang=options.lang, include_guidance=guidance, variant=variant)
+        else:
+            data = render_pdf(assessment, framework, options=options)
+        _write(target, data)
+        print(f"wrote {target}")
     return EXIT_OK
 
 
-def _render_stored(args: argparse.Namespace) -> int:
+def _render_stored(args: argparse.Namespace, kind: str) -> int:
     """A stored assessment: with its parafenlijst, and signed when it is signed off and a key is configured."""
-    from framework.advice import advice_pdf
+    from framework.advice import advice_document
     from framework.cli.db import default_user
     from framework.report.render import render_html
     from framework.store import open_store
@@ -80,9 +112,12 @@ def _render_stored(args: argparse.Namespace) -> int:
             _write(args.html, html.encode("utf-8"))
             print(f"wrote {args.html}")
         if args.output:
-            _write(args.output, advice_pdf(store, assessment_id, lang=lang, sign=None, by=args.by or default_user()))
-            store.record_event(assessment_id, "exported", args.by or default_user(), {"file": args.output})
-            print(f"wrote {args.output}")
+            target = output_path(args.output, record.assessment, kind, args.variant, lang, record.revision)
+            by = args.by or default_user()
+            data = advice_document(store, assessment_id, lang=lang, sign=None, kind=kind, variant=args.variant, by=by)
+            _write(target, data)
+            store.record_event(assessment_id, "exported", by, {"file": target})
+            print(f"wrote {terminal_text(target)}")
     return EXIT_OK
 
 
@@ -114,9 +149,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="the advice as PDF/A-3b (and/or HTML), with the assessment embedded")
+    p = sub.add_parser("render", help="the advice as PDF/A-3b or Word (and/or HTML), from a file or the store")
     p.add_argument("file", metavar="FILE|ID", help="assessment file (YAML or JSON), or the id of a stored one")
-    p.add_argument("-o", "--output", metavar="OUT.pdf", help="write the PDF here")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.pdf|OUT.docx|FOLDER/",
+        help="write the PDF (.pdf) or Word document (.docx) here; a folder: named by case, revision and status",
+    )
+    p.add_argument("--docx", action="store_true", help="with -o FOLDER/: write Word instead of PDF")
+    p.add_argument(
+        "--variant",
+        choices=["advies", "beslisnota"],
+        default="advies",
+        help="Word only: the whole advice (default) or a beslisnota (Advies, Kernpunten, Toelichting, Bijlage)",
+    )
     p.add_argument("--database", metavar="URL", help="for an id: database URL (default: IPCEI_DATABASE_URL/SQLite)")
     p.add_argument("--by", metavar="NAME", help="for an id: who exports, for the audit log (default: IPCEI_USER)")
     p.add_argument("--html", metavar="OUT.html", help="also (or only) write the HTML here")

@@ -104,20 +104,34 @@ def _latest(comparison: Comparison) -> datetime:
     return min(moment, epoch) if epoch else moment
 
 
-def render_html(comparison: Comparison, *, only_differences: bool = False, today: date | None = None) -> str:
+def render_html(
+    comparison: Comparison,
+    *,
+    only_differences: bool = False,
+    today: date | None = None,
+    only: str = "",
+    sources: bool = True,
+) -> str:
     """The comparison as one HTML document for print (stylesheets linked from ``report_templates/``).
+
+    The first page is the verdict matrix (:mod:`framework.compare.matrix`); the prose follows.
 
     Args:
         comparison: what :func:`framework.compare.sides.build` returned.
         only_differences: leave out the rows (and questions) where all assessments agree.
         today: the date printed as "compared on"; default ``SOURCE_DATE_EPOCH``'s date, else today.
+        only: ``"verdicts"``: only the questions whose verdicts differ (``"differences"`` = ``only_differences``).
+        sources: ``False`` leaves the sources out.
     """
+    from framework.compare.matrix import build_matrix, difference_counts, filtered
     from framework.report.render import environment
 
     lang = comparison.lang
     epoch = _epoch()
     day = today or (epoch.date() if epoch else date.today())
-    meta, questions = comparison.shown(only_differences)
+    only = only or ("differences" if only_differences else "")
+    meta, questions = filtered(comparison, only=only, sources=sources)
+    only_differences = bool(only)
     s = comparison.summary
     stamp = _latest(comparison).strftime("%Y-%m-%dT%H:%M:%SZ")
     context = {
@@ -136,6 +150,8 @@ def render_html(comparison: Comparison, *, only_differences: bool = False, today
             same=s.same,
             not_applicable=s.not_applicable,
         ),
+        "matrix": build_matrix(comparison),
+        "differences_text": t("doc_differences", lang, **difference_counts(comparison)),
         "pdf": {
             "title": t("compare_pdf_title", lang, count=len(comparison.columns)),
             "subject": t("compare_pdf_subject", lang),
@@ -170,10 +186,17 @@ def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
 
 
 def render_pdf(
-    comparison: Comparison, *, only_differences: bool = False, today: date | None = None, fetcher: Any = None
+    comparison: Comparison,
+    *,
+    only_differences: bool = False,
+    today: date | None = None,
+    fetcher: Any = None,
+    only: str = "",
+    sources: bool = True,
 ) -> bytes:
-    """The comparison as a landscape A4 PDF (see the module docstring)."""
-    return html_to_pdf(render_html(comparison, only_differences=only_differences, today=today), fetcher=fetcher)
+    """The comparison as a landscape A4 PDF (see the module docstring): the verdict matrix on the first page."""
+    html = render_html(comparison, only_differences=only_differences, today=today, only=only, sources=sources)
+    return html_to_pdf(html, fetcher=fetcher)
 
 
 def render_job(payload: dict[str, Any]) -> bytes:

@@ -162,6 +162,7 @@ class Comparison:
     meta: tuple[Row, ...]
     questions: tuple[QuestionBlock, ...]
     frameworks: tuple[str, ...]  # the framework key of each assessment
+    subjects: tuple[Subject, ...] = ()  # what was compared (the verdict matrix reads leanings and findings)
 
     @property
     def frameworks_differ(self) -> bool:
@@ -219,6 +220,7 @@ class Comparison:
                     points.append(
                         {
                             "order": order,
+                            "key": row.key,
                             "question": q.number,
                             "field": name,
                             "status": row.status.value,
@@ -411,4 +413,5 @@ def build(subjects: Sequence[Subject | tuple[Assessment, Framework]], *, lang: s
         meta=tuple(_meta_rows(items, lang)),
         questions=tuple(_question_block(qid, items, lang, deviating) for qid in order),
         frameworks=tuple(s.assessment.framework.key for s in items),
+        subjects=tuple(items),
     )

@@ -37,6 +37,7 @@ from framework.loading import ROOT, assessment_from_bytes
 from framework.models import Framework
 from framework.report.pdfa import EmbeddedFileTooLarge, embedded_files, file_annotations, remove_empty_resources
 from framework.report.view import SignOffEntry, SignOffSheet, build_view, paragraphs
+from framework.report.watermark import watermark_url
 
 __all__ = [
     "ReportError",
@@ -133,11 +134,24 @@ def render_html(
     include_guidance: bool = True,
     signoff: SignOffSheet | dict | None = None,
     options: ReportOptions | None = None,
+    continued: tuple[tuple[int, int], ...] = (),
 ) -> str:
-    """The advice as one HTML document (print stylesheet linked from ``report_templates/``)."""
+    """The advice as one HTML document (print stylesheet linked from ``report_templates/``).
+
+    ``continued`` holds ``(page, next page)`` pairs: the summary pages whose footer says «vervolg op pagina N».
+    """
     options = options or ReportOptions.of(lang, include_guidance, signoff)
+    view = advice_view(assessment, framework, options)
+    view["t"] = lambda key, **params: t(key, options.lang, **params)
+    view["watermark_url"] = watermark_url(t("report_watermark", options.lang)) if view["watermark"] else ""
+    view["continued"] = [(int(page), int(next_page)) for page, next_page in continued]
+    return environment().get_template("advice.html").render(view)
+
+
+def advice_view(assessment: Assessment, framework: Framework, options: ReportOptions) -> dict[str, Any]:
+    """What the advice shows (:func:`framework.report.view.build_view`); the PDF and the Word document share it."""
     created, modified = document_dates(assessment)
-    view = build_view(
+    return build_view(
         assessment,
         framework,
         lang=options.lang,
@@ -145,8 +159,6 @@ def render_html(
         signoff=options.signoff,
         timestamps=(_w3c(created), _w3c(modified)),
     )
-    view["t"] = lambda key, **params: t(key, options.lang, **params)
-    return environment().get_template("advice.html").render(view)
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------
@@ -231,15 +243,36 @@ def assessment_attachment(assessment: Assessment, lang: str, fetcher: Any) -> An
     )
 
 
-def html_to_pdf(html: str, assessment: Assessment, *, lang: str = "nl", fetcher: Any = None) -> bytes:
-    """Lay out the final HTML and write the PDF/A-3b with the assessment embedded."""
+def layout(html: str, fetcher: Any) -> Any:
+    """WeasyPrint's laid-out document of the final HTML."""
     from weasyprint import HTML
 
-    fetcher = fetcher if fetcher is not None else local_fetcher()
+    return HTML(string=html, base_url=str(TEMPLATES_DIR / "advice.html"), url_fetcher=fetcher).render(**PDF_OPTIONS)
+
+
+def write(document: Any, assessment: Assessment, *, lang: str, fetcher: Any) -> bytes:
+    """Write a laid-out advice as PDF/A-3b with the assessment embedded and no other attachment."""
     attachment = assessment_attachment(assessment, lang, fetcher)
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR / "advice.html"), url_fetcher=fetcher).render(**PDF_OPTIONS)
     document.metadata.attachments = []  # never one from the HTML (<link rel=attachment>)
     return document.write_pdf(finisher=_finisher, attachments=[attachment], **PDF_OPTIONS)
+
+
+def html_to_pdf(html: str, assessment: Assessment, *, lang: str = "nl", fetcher: Any = None) -> bytes:
+    """Lay out the final HTML and write the PDF/A-3b with the assessment embedded."""
+    fetcher = fetcher if fetcher is not None else local_fetcher()
+    return write(layout(html, fetcher), assessment, lang=lang, fetcher=fetcher)
+
+
+def summary_overflow(document: Any) -> tuple[tuple[int, int], ...]:
+    """The summary pages after which it continues: ``(page, page + 1)`` for each but its last (1-based)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for name in page.anchors:
+            pages.setdefault(name, number)  # where it starts (a section box continued on a later page repeats)
+    first, last = pages.get("summary"), pages.get("summary-end")
+    if first is None or last is None:
+        return ()
+    return tuple((page, page + 1) for page in range(first, last))
 
 
 def render_pdf(
@@ -253,8 +286,12 @@ def render_pdf(
 ) -> bytes:
     """The advice as PDF/A-3b bytes: tagged, with bookmarks, metadata, and the assessment attached."""
     options = options or ReportOptions.of(lang, include_guidance, signoff)
-    html = render_html(assessment, framework, options=options)
-    return html_to_pdf(html, assessment, lang=options.lang)
+    fetcher = local_fetcher()
+    document = layout(render_html(assessment, framework, options=options), fetcher)
+    continued = summary_overflow(document)
+    if continued:  # the summary runs over: lay out again with «vervolg op pagina N» in those pages' footers
+        document = layout(render_html(assessment, framework, options=options, continued=continued), fetcher)
+    return write(document, assessment, lang=options.lang, fetcher=fetcher)
 
 
 # --- reading back --------------------------------------------------------------------------------------------

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import datetime
 from typing import Annotated, Any
 
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from framework.assessment import Assessment, SourceRef, Status, is_empty
-from framework.i18n import format_date, format_eur, t
+from framework.i18n import catalog, format_date, format_datetime, format_eur, t
+from framework.localtime import local_zone, to_local
 from framework.models import AnswerField, FieldType, Framework, Question
+from framework.report import summary as summary_view
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
@@ -33,6 +36,19 @@ class SignOffEntry(BaseModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     role: Annotated[str, StringConstraints(max_length=120)] = ""
     date: Date | None = None
+    at: datetime | None = None  # the moment (UTC in the store); printed in IPCEI_TIMEZONE
+
+
+class ReviewNote(BaseModel):
+    """A reviewer's verdict and comment on one answer, as the parafenlijst lists it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    verdict: Annotated[str, StringConstraints(max_length=40)] = ""
+    comment: Annotated[str, StringConstraints(max_length=4000)] = ""
+    by: Annotated[str, StringConstraints(max_length=120)] = ""
+    at: datetime | None = None
 
 
 class SignOffSheet(BaseModel):
@@ -43,6 +59,7 @@ class SignOffSheet(BaseModel):
     drafted_by: SignOffEntry | None = None
     reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
     approved_by: SignOffEntry | None = None
+    reviews: list[ReviewNote] = Field(default=[], max_length=500)
 
 
 def paragraphs(text: str) -> Markup:
@@ -227,7 +244,7 @@ def build_view(
         heading = part.title(lang) if part.code == part.title.nl else f"{part.code} {part.title(lang)}"
         parts.append({"id": part.id, "code": part.code, "heading": heading, "questions": questions})
 
-    # The summary: the concluding part (the last one), its verdicts, and the advice itself in a few lines.
+    # The summary: the concluding part (the last one), its verdicts, and the advice itself in full.
     conclusions = []
     concluding = parts[-1]["questions"] if parts else []
     for index, question in enumerate(concluding):
@@ -244,12 +261,9 @@ def build_view(
             }
         )
     completeness = [f.message(lang) for f in result.completeness]
-
     sheet = signoff or SignOffSheet()
-    signoff_rows = [("report_signoff_drafted", sheet.drafted_by)]
-    signoff_rows += [("report_signoff_reviewed", entry) for entry in sheet.reviewed_by or [None]]
-    signoff_rows += [("report_signoff_approved", sheet.approved_by)]
-
+    member_state_labels = [framework.label("member_states", s, lang) for s in meta.member_states]
+    approval = summary_view.approval_block(signoff, lang)
     return {
         "lang": lang,
         "doc": {
@@ -269,7 +283,9 @@ def build_view(
             "final": final,
             "illustrative": meta.illustrative,
             "note": meta.note,
-            "member_states": [framework.label("member_states", s, lang) for s in meta.member_states],
+            "member_states": member_state_labels,
+            "approver": approval["name"],
+            "approved_on": approval["date"],
             "budget": format_eur(meta.national_budget_eur, lang),
             "answers_in_other_language": meta.language != lang,
             "hash": content_hash,
@@ -295,17 +311,86 @@ def build_view(
             "completeness": completeness[:SUMMARY_COMPLETENESS],
             "completeness_more": max(0, len(completeness) - SUMMARY_COMPLETENESS),
             "completeness_count": len(completeness),
+            "advice": summary_view.advice_block(concluding[-1]) if concluding else None,
+            "opinions": conclusions[:-1],
+            "findings": summary_view.findings_block(consistency, len(completeness), lang),
+            "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
         },
         "parts": parts,
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
-        "signoff": [
-            {
-                "role": t(key, lang),
-                "name": entry.name if entry else "",
-                "function": entry.role if entry else "",
-                "date": format_date(entry.date, lang) if entry and entry.date else "",
-            }
-            for key, entry in signoff_rows
-        ],
+        "signoff": signoff_rows(sheet, lang),
+        "signoff_sheet": sheet,
+        "reviews": review_rows(sheet, framework, lang),
+        "acknowledged": acknowledged_rows(sheet),
+        "timezone": local_zone().key,
     }
+
+
+def role_label(role: str, lang: str) -> str:
+    """A workflow role as the app shows it (``vaststeller``, ``approver``); a stated role as it was stated."""
+    key = f"wf_role_{role.strip().lower().replace(' ', '_')}"
+    return t(key, lang) if key in catalog() else role
+
+
+def moment(entry: Any, lang: str) -> str:
+    """Date and time in ``IPCEI_TIMEZONE`` when the moment is known, else the date."""
+    if getattr(entry, "at", None) is not None:
+        return format_datetime(to_local(entry.at), lang)
+    return format_date(entry.date, lang) if getattr(entry, "date", None) else ""
+
+
+def signoff_rows(sheet: SignOffSheet, lang: str) -> list[dict[str, str]]:
+    """The parafenlijst's lines: step, name, the role as the app shows it, local date and time."""
+    rows = [("report_signoff_drafted", sheet.drafted_by)]
+    rows += [("report_signoff_reviewed", entry) for entry in sheet.reviewed_by or [None]]
+    rows += [("report_signoff_approved", sheet.approved_by)]
+    return [
+        {
+            "role": t(key, lang),
+            "name": entry.name if entry else "",
+            "function": role_label(entry.role, lang) if entry else "",
+            "date": moment(entry, lang) if entry else "",
+        }
+        for key, entry in rows
+    ]
+
+
+def review_rows(sheet: SignOffSheet, framework: Framework, lang: str) -> list[dict[str, str]]:
+    """The reviewer's verdicts and comments per answer, oldest first, with the question named."""
+    rows = []
+    for note in sheet.reviews:
+        question = framework.question(note.question)
+        verdict_key = f"wf_verdict_{note.verdict}"
+        rows.append(
+            {
+                "question": question_heading(question, lang) if question else note.question,
+                "title": question.title(lang) if question else "",
+                "verdict": t(verdict_key, lang) if verdict_key in catalog() else note.verdict,
+                "comment": note.comment,
+                "by": note.by,
+                "at": moment(note, lang),
+            }
+        )
+    return rows
+
+
+def _get(item: Any, *names: str) -> str:
+    for name in names:
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def acknowledged_rows(sheet: SignOffSheet) -> list[dict[str, str]]:
+    """Findings acknowledged at sign-off, with their reasons, where the sheet carries them (else none)."""
+    items = getattr(sheet, "acknowledged", None) or getattr(sheet, "acknowledged_findings", None) or []
+    return [
+        {
+            "message": _get(item, "message", "finding", "rule"),
+            "reason": _get(item, "reason"),
+            "by": _get(item, "by"),
+        }
+        for item in items
+    ]
