@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from framework.assessment import Assessment
-from framework.loading import default_framework, find_framework
+from framework.errors import FrameworkUnavailableError, IpceiError
 from framework.models import Framework
 
 
@@ -26,17 +26,38 @@ def store() -> Any:
     return _open_store(os.environ.get("IPCEI_DATABASE_URL"), os.environ.get("IPCEI_DATA_DIR"))
 
 
-def framework_of(data: dict[str, Any]) -> Framework:
-    """The framework version that assessment data (a dict) names; the current one if it is not available."""
+def framework_of(d: dict[str, Any]) -> Framework:
+    """The framework version of a draft: the store's copy its record was saved under, by content hash.
+
+    Never another version: when no copy can be read, :class:`FrameworkUnavailableError` names the version (the
+    pages then show the message and keep the assessment read-only). Data without a stored record (a dict with
+    ``framework`` but no ``framework_sha``) is looked up by id and version: file, else the store's copy.
+    """
+    data = d.get("data", d)
     ref = data.get("framework") or {}
-    return find_framework(str(ref.get("id")), str(ref.get("version"))) or default_framework()
+    key = f"{ref.get('id')}@{ref.get('version')}"
+    sha = d.get("framework_sha")
+    try:
+        if sha:
+            found = store().framework_by_sha(sha)
+        else:
+            found = store().framework_named(str(ref.get("id")), str(ref.get("version")))
+    except IpceiError as exc:
+        raise FrameworkUnavailableError.single(key, f"the framework version {key} cannot be read: {exc}") from exc
+    if found is None:
+        raise FrameworkUnavailableError.single(key, f"the framework version {key} is nowhere: not a file, not kept")
+    if (found.id, found.version) != (ref.get("id"), ref.get("version")):
+        raise FrameworkUnavailableError.single(key, f"the copy kept for {key} is {found.key}")
+    return found
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
+def pdf_bytes(canonical: str, lang: str, sheet: str | None = None, framework_sha: str | None = None) -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
-    The arguments are the cache key: rendered once per content. A signed-off assessment is signed (PAdES) when
+    The arguments are the cache key: rendered once per content and framework version (``framework_sha``, the
+    content hash of the version the record was saved under; without it, the version the assessment names).
+    A signed-off assessment is signed (PAdES) when
     ``IPCEI_SIGNING_KEY`` is configured. The render runs in a process of its own with a time and memory limit,
     so that a huge advice neither slows the other sessions down nor stalls the server.
     """
@@ -45,7 +66,8 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None) -> bytes:
 
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
-    framework = framework_of(assessment.model_dump(mode="json"))
+    data = assessment.model_dump(mode="json")
+    framework = framework_of({"data": data, "framework_sha": framework_sha})
     return render_advice(assessment, framework, signoff, lang=lang, limits=RenderLimits())
 
 

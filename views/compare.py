@@ -21,7 +21,7 @@ from framework.compare.diff import Op, Segment
 from framework.compare.export import render_pdf, to_csv_bytes
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
-from framework.loading import default_framework, find_framework
+from framework.loading import default_framework
 from framework.store import ListQuery, Page
 from ui import identity, state
 from ui.i18n import lang, tr
@@ -33,7 +33,7 @@ MAX_ATTRIBUTION_STEPS = 50  # revisions read to say who changed a field last
 MAX_VERSIONS = 20  # versions of one assessment followed back and forth
 IDS, LABELS, MODE, ONLY = "cmp_ids", "cmp_labels", "cmp_mode", "cmp_only_diff"
 REV_ID, REV_OLD, REV_NEW = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new"
-VERDICT_KINDS = ("choice", "scale", "multichoice", "amount")
+VERDICT_KINDS = ("choice", "scale", "multichoice", "amount", "number", "integer", "date")
 BADGES = {"same": "gray", "different": "orange", "not_applicable": "violet"}
 
 state.flush()  # leaving the wizard: autosave what was typed there
@@ -96,8 +96,7 @@ def subject(record_id: str, revision: int | None = None) -> compare.Subject:
     if revision is None or revision == record.revision:
         return compare.Subject(record.assessment, fw, ref=record_id, revision=record.revision)
     assessment = store().revision(record_id, revision)
-    if assessment.framework.key != fw.key:
-        fw = find_framework(assessment.framework.id, assessment.framework.version) or fw
+    fw = store().framework_of_revision(record_id, revision)  # the version that revision answers, never another
     return compare.Subject(assessment, fw, ref=record_id, revision=revision)
 
 
@@ -213,6 +212,7 @@ def side_by_side() -> None:
     cols[0].metric(tr("compare_metric_different"), f"{s.different} / {s.questions}", border=True)
     cols[1].metric(tr("compare_metric_same"), f"{s.same} / {s.questions}", border=True)
     cols[2].metric(tr("compare_metric_not_applicable"), str(s.not_applicable), border=True)
+    st.caption(s.text(L))
     if comparison.frameworks_differ:
         st.info(tr("compare_frameworks_differ"), icon=":material/difference:")
     only = st.toggle(tr("compare_only_differences"), key=ONLY)

@@ -12,8 +12,9 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from ui import findings, signoff, state
+from ui import upgrade as upgrading
 from ui.i18n import lang, tr
-from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
+from ui.services import pdf_bytes, pdf_viewer_available, store
 from ui.text import plain
 
 d = state.require_draft()
@@ -23,7 +24,7 @@ if d is None:
     st.stop()
 
 state.flush()  # the review and the PDF show what is stored
-framework = framework_of(d["data"])
+framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
 check = rules.check(framework, assessment)
 meta = assessment.meta
@@ -61,7 +62,7 @@ try:
     show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
     if show_preview:
         with st.spinner(tr("ui_pdf_rendering")):
-            data = pdf_bytes(canonical, pdf_lang, sheet)
+            data = pdf_bytes(canonical, pdf_lang, sheet, d.get("framework_sha"))
         if pdf_viewer_available():
             st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
         else:
@@ -70,7 +71,7 @@ try:
 
     def _download() -> bytes:
         """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
-        content = pdf_bytes(canonical, pdf_lang, sheet)
+        content = pdf_bytes(canonical, pdf_lang, sheet, d.get("framework_sha"))
         the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
         return content
 
@@ -108,8 +109,7 @@ with st.container(border=True):
     if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
         target = drafting.META_STEP
 for part in framework.parts:
-    part_title = part.title(lang())
-    st.subheader(part.code if part_title == part.code else f"{part.code} · {part_title}")
+    st.subheader(part.heading(lang(), " · "))
     for question in part.questions:
         with st.container(border=True):
             st.markdown(f"**{findings.heading(question)}**")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from framework.assessment import reveal_hidden
 from framework.errors import InputError, IpceiError
-from framework.loading import load_assessment, validate_file
+from framework.loading import kind_of, validate_file
 from framework.rules import check
-from framework.schema import SCHEMA_DIR, schemas, write_schemas
+from framework.schema import SCHEMA_DIR, assessment_schema, schemas, write_schemas
+from framework.yamlio import read_file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -27,14 +28,33 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.report",
     "framework.cli.compare",
     "framework.cli.workflow",
+    "framework.cli.versions",
 ]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    failed = False
+    """Framework files first, then the assessments: those that name a framework given here are checked against it."""
+    from framework import versions
+
+    failed, given = False, []
+    kinds = {}
     for name in args.files:
         try:
-            kind, _ = validate_file(name)
+            kinds[name] = kind_of(read_file(name)[0])
+        except InputError:
+            kinds[name] = "unknown"
+    ordered = [n for n in args.files if kinds[n] == "framework"] + [n for n in args.files if kinds[n] != "framework"]
+    for name in ordered:
+        try:
+            if kinds[name] == "assessment":
+                versions.load_assessment(name, extra=given)
+                kind = "assessment"
+            else:
+                kind, found = validate_file(name)
+                if kind == "framework":
+                    if problem := versions.version_problem(name, found):
+                        raise problem
+                    given.append(found)
         except InputError as exc:
             failed = True
             for problem in exc.problems:
@@ -46,7 +66,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    assessment, framework = load_assessment(args.file)
+    from framework import versions
+
+    assessment, framework = versions.load_assessment(args.file)
     result = check(framework, assessment)
     if args.json:
         print(json.dumps(result.as_dict(args.lang), ensure_ascii=False, indent=2))
@@ -69,7 +91,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
         for path in write_schemas(Path(args.dir)):
             print(f"wrote {path}")
         return EXIT_OK
-    print(json.dumps(schemas()[args.which], ensure_ascii=False, indent=2))
+    if args.version and args.which == "assessment":
+        from framework import versions
+
+        schema = assessment_schema(versions.schema_framework(args.version))
+    else:
+        schema = schemas()[args.which]
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -93,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print or write the JSON Schemas of the file formats")
     p.add_argument("which", nargs="?", choices=["assessment", "framework"], default="assessment")
     p.add_argument("--write", action="store_true", help=f"write all schemas to {SCHEMA_DIR.name}/")
+    p.add_argument("--version", metavar="V", help="the assessment schema of this framework version (default: current)")
     p.add_argument("--dir", default=str(SCHEMA_DIR), help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schema)
 
@@ -108,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] = args.func
+    from framework import versions
+
+    versions.use_store_copies()  # a version no file holds is read from the database, when one is configured
     try:
         return func(args)
     except InputError as exc:

@@ -128,14 +128,7 @@ def render_html(comparison: Comparison, *, only_differences: bool = False, today
         "conclusions": [q for q in questions if q.concluding],
         "parts": _parts(questions),
         "generated": t("compare_generated", lang, date=format_date(day, lang)),
-        "summary_text": t(
-            "compare_summary",
-            lang,
-            different=s.different,
-            total=s.questions,
-            same=s.same,
-            not_applicable=s.not_applicable,
-        ),
+        "summary_text": s.text(lang),
         "pdf": {
             "title": t("compare_pdf_title", lang, count=len(comparison.columns)),
             "subject": t("compare_pdf_subject", lang),

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from framework import fieldtypes
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import format_date, format_eur, t
 from framework.models import AnswerField, FieldType, Framework, Question
@@ -75,7 +76,7 @@ class FieldView:
     required: bool
     empty: bool
     text: str = ""  # text
-    value: str = ""  # choice, scale, amount
+    value: str = ""  # choice, scale, amount, number, integer, date
     scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
@@ -99,7 +100,7 @@ class QuestionView:
 
     @property
     def verdicts(self) -> list[FieldView]:
-        return self._shown(("choice", "scale", "multichoice", "amount"))
+        return self._shown(("choice", "scale", "multichoice", "amount", "number", "integer", "date"))
 
     @property
     def blocks(self) -> list[FieldView]:
@@ -146,6 +147,8 @@ def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
                 )
         case FieldType.AMOUNT:
             view.value = format_eur(int(value), lang)
+        case FieldType.NUMBER | FieldType.INTEGER | FieldType.DATE:
+            view.value = fieldtypes.show(answer_field, value, lang)
     return view
 
 
@@ -206,7 +209,7 @@ def build_view(
                     fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
                 )
             )
-        heading = part.title(lang) if part.code == part.title.nl else f"{part.code} {part.title(lang)}"
+        heading = part.heading(lang)
         parts.append({"id": part.id, "code": part.code, "heading": heading, "questions": questions})
 
     # The summary: the concluding part (the last one), its verdicts, and the advice itself in a few lines.

@@ -156,6 +156,28 @@ class StoreReader:
         with self._guard(f"read the framework of {record.id}"):
             return self._frameworks.by_sha(record.framework_sha256)
 
+    def framework_of_revision(self, assessment_id: str, number: int) -> Framework:
+        """The framework version a given revision was checked against (its copy in the database)."""
+        with self._tx(f"read the framework of revision {number} of {assessment_id}", write=False) as conn:
+            sha = conn.execute(
+                select(revisions.c.framework_sha256).where(
+                    revisions.c.assessment_id == assessment_id, revisions.c.number == number
+                )
+            ).scalar()
+        if sha is None:
+            raise NotFoundError(f"assessment {assessment_id} has no revision {number}")
+        with self._guard(f"read the framework of revision {number} of {assessment_id}"):
+            return self._frameworks.by_sha(sha)
+
+    def framework_by_sha(self, sha: str) -> Framework:
+        """A framework version kept in the database, by the SHA-256 of its content."""
+        with self._guard(f"read framework {sha[:12]}"):
+            return self._frameworks.by_sha(sha)
+
+    def framework_named(self, framework_id: str, version: str) -> Framework | None:
+        """The framework an assessment naming this id and version is checked against (file, else stored copy)."""
+        return self._framework_named(framework_id, version)
+
     def _framework_named(self, framework_id: str, version: str) -> Framework | None:
         with self._guard("look up a framework"):
             found = self._frameworks.current(framework_id, version)
