@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -57,7 +58,32 @@ def _validate(model: type[BaseModel], data: Any, source: str, lines: LineMap, pr
 
 
 def framework_from_data(data: Any, source: str, lines: LineMap | None = None) -> Framework:
-    return _validate(Framework, data, source, lines or {})
+    try:
+        return _validate(Framework, data, source, lines or {})
+    except InputError as exc:
+        raise InputError([_named(p, data) for p in exc.problems]) from None
+
+
+_INDEXED = re.compile(r"(parts|questions|fields|options|consistency|suggestions|cases)\[(\d+)\]")
+_KINDS = {"parts": "part", "questions": "question", "fields": "field", "consistency": "rule", "suggestions": "rule"}
+
+
+def _named(problem: Problem, data: Any) -> Problem:
+    """A framework problem at ``parts[4].questions[0].fields[1].unit`` also names the ids: question q15, field ..."""
+    node, names = data, []
+    for step in problem.field.split("."):
+        match = _INDEXED.fullmatch(step)
+        key, index = (match[1], int(match[2])) if match else (step, None)
+        node = node.get(key) if isinstance(node, dict) else None
+        if index is not None:
+            node = node[index] if isinstance(node, list) and index < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str) and key in _KINDS:
+                names.append(f"{_KINDS[key]} {node['id']}")
+        if node is None:
+            break
+    if not names:
+        return problem
+    return Problem(problem.source, problem.line, problem.field, f"{problem.message} ({', '.join(names)})")
 
 
 def load_framework(path: str | Path) -> Framework:
@@ -176,9 +202,9 @@ def assessment_from_data(
     if framework is None or (framework.id, framework.version) != (ref.id, ref.version):
         raise FrameworkMismatchError.single(
             source,
-            f"version {ref.version} of the framework {ref.id} is not available"
+            f"the framework {ref.key} is not available"
             + (f" (this check uses {framework.key})" if framework else "")
-            + f": it is neither the current framework file, nor in {frameworks_dir()}/ (IPCEI_FRAMEWORKS_DIR),"
+            + f": version {ref.version} is neither the current framework file, nor in {frameworks_dir()}/ (IPCEI_FRAMEWORKS_DIR),"
             " nor kept in the database",
             line=line_of(lines, ("framework",)),
             field="framework",

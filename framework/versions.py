@@ -86,7 +86,7 @@ def require(framework_id: str, version: str, source: str = "", extra: list[Frame
     if found is None:
         raise FrameworkUnavailableError.single(
             source or f"{framework_id}@{version}",
-            f"version {version} of the framework {framework_id} is not available: it is neither the current "
+            f"the framework {framework_id}@{version} is not available: version {version} is neither the current "
             f"framework file, nor in {frameworks_dir()}/ (IPCEI_FRAMEWORKS_DIR), nor kept in the database",
             field="framework",
         )
