@@ -204,8 +204,8 @@ def assessment_from_data(
             source,
             f"the framework {ref.key} is not available"
             + (f" (this check uses {framework.key})" if framework else "")
-            + f": version {ref.version} is neither the current framework file, nor in {frameworks_dir()}/ (IPCEI_FRAMEWORKS_DIR),"
-            " nor kept in the database",
+            + f": version {ref.version} is neither the current framework file, nor in {frameworks_dir()}/"
+            " (IPCEI_FRAMEWORKS_DIR), nor kept in the database",
             line=line_of(lines, ("framework",)),
             field="framework",
         )
