@@ -80,3 +80,23 @@ def test_number_and_date_fields_in_the_wizard(revised):
     assert "12,5%" in texts(at.caption)
     saved = open_store().get(record.id).assessment.answers["q15"]
     assert saved["share_nl"] == 12.5 and saved["decision_date"] == "2026-04-01"
+
+
+def test_a_version_that_cannot_be_read_is_named_and_the_assessment_stays_read_only(revised):
+    """No fallback to another version: the kept copy is unreadable, so the page says which version, and stops."""
+    from sqlalchemy import update
+
+    from framework.store.tables import frameworks
+
+    record, _new = revised
+    with open_store().engine.begin() as conn:
+        conn.execute(
+            update(frameworks).where(frameworks.c.sha256 == record.framework_sha256).values(text="format: kapot\n")
+        )
+    at = app()
+    at.query_params["id"] = record.id
+    at.switch_page("views/wizard.py").run()
+    assert not at.exception, at.exception
+    assert any("volgt versie 2022-07 van het kader" in e for e in texts(at.error))
+    assert not at.text_area and not at.number_input  # nothing to edit
+    assert open_store().get(record.id).revision == 1

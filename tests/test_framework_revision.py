@@ -273,3 +273,24 @@ def test_a_stored_version_with_other_content_is_refused_on_save(tmp_path, monkey
     with pytest.raises(InputError) as caught:
         open_store().create(assessment, "Tester")
     assert "stored already with different content" in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_the_assessment_schema_covers_number_integer_and_date(tmp_path):
+    from framework.schema import assessment_schema
+
+    schema = assessment_schema(load_framework(write_revision(tmp_path)))
+    q15 = schema["$defs"]["Answers_q15"]["properties"]
+    share = next(s for s in q15["share_nl"]["anyOf"] if s.get("type") != "null")
+    staff = next(s for s in q15["staff"]["anyOf"] if s.get("type") != "null")
+    day = next(s for s in q15["decision_date"]["anyOf"] if s.get("type") != "null")
+    assert share == {"type": "number", "minimum": 0, "maximum": 100}
+    assert staff == {"type": "integer", "minimum": 0}
+    assert day["format"] == "date" and day["type"] == "string"
+    types = schema_of_framework_field_types()
+    assert {"number", "integer", "date"} <= set(types)
+
+
+def schema_of_framework_field_types() -> list[str]:
+    from framework.schema import framework_schema
+
+    return framework_schema()["$defs"]["FieldType"]["enum"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from framework.assessment import Assessment
 from framework.errors import FrameworkUnavailableError, IpceiError
+from framework.loading import add_fallback
 from framework.models import Framework
 
 
@@ -24,6 +25,17 @@ def _open_store(url: str | None, data_dir: str | None) -> Any:
 def store() -> Any:
     """The store of this app: ``IPCEI_DATABASE_URL``, else SQLite under ``IPCEI_DATA_DIR``."""
     return _open_store(os.environ.get("IPCEI_DATABASE_URL"), os.environ.get("IPCEI_DATA_DIR"))
+
+
+def _kept_copy(framework_id: str, version: str) -> Framework | None:
+    """A version no file holds, from this app's store (for look-ups by id and version, e.g. an uploaded PDF)."""
+    try:
+        return store().framework_named(framework_id, version)
+    except IpceiError:
+        return None
+
+
+add_fallback(_kept_copy)
 
 
 def framework_of(d: dict[str, Any]) -> Framework:

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from framework import draft as drafting
 from framework import upgrade
 from framework.errors import IpceiError
 from framework.loading import default_framework
@@ -57,9 +58,8 @@ def offer(d: dict[str, Any], framework: Framework) -> None:
         return
     st.info(tr("versions_notice", own=framework.version, current=target.version), icon=":material/update:")
     with st.expander(tr("versions_upgrade_to", version=target.version), icon=":material/upgrade:"):
-        record = store().get(state.record_id(d["id"]))
-        try:
-            the_plan = upgrade.plan(record.assessment, framework, target)
+        try:  # the draft is what is stored: the pages save before they draw
+            the_plan = upgrade.plan(drafting.assessment_from_data(d["data"]), framework, target)
         except IpceiError as exc:
             st.error(plain(exc))
             return
