@@ -95,7 +95,8 @@ class AnswerField(Strict):
             allowed = (*numeric, FieldType.AMOUNT) if key in ("min", "max") else numeric
             if getattr(self, key) is not None and self.type not in allowed:
                 kinds = " or ".join(t.value for t in allowed)
-                raise Located((key,), f"{key} is only for a {kinds} field, not for a {self.type.value} field")
+                article = "an" if self.type.value[0] in "aeiou" else "a"
+                raise Located((key,), f"{key} is only for a {kinds} field, not for {article} {self.type.value} field")
         if self.type in (FieldType.INTEGER, FieldType.AMOUNT):
             for key in ("min", "max", "step"):
                 if isinstance(getattr(self, key), float):

@@ -60,6 +60,10 @@ def iso_date(value: Any) -> date | None:
     return None
 
 
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -83,13 +87,13 @@ def problem(condition: Any, kind: str, kind_of: Callable[[str, tuple], str]) -> 
     allowed = ALLOWED.get(kind, ())
     if name not in allowed:
         return (name,), (
-            f"the operator {name!r} does not fit {condition.field}, a {kind} field; allowed: {', '.join(allowed)}"
+            f"the operator {name!r} does not fit {condition.field}, {_a(kind)} field; allowed: {', '.join(allowed)}"
         )
     if name == "equals" and kind in ORDERED:
         value = condition.equals
         if (kind in NUMERIC and not _is_number(value)) or (kind == "date" and iso_date(value) is None):
             wanted = "a number" if kind in NUMERIC else "a date as YYYY-MM-DD"
-            return (name,), f"{condition.field} is a {kind} field: compare it with {wanted}, not {value!r}"
+            return (name,), f"{condition.field} is {_a(kind)} field: compare it with {wanted}, not {value!r}"
     if name not in COMPARISONS:
         return None
     constants = []
@@ -101,7 +105,7 @@ def problem(condition: Any, kind: str, kind_of: Callable[[str, tuple], str]) -> 
                     f"{condition.field} ({kind}) cannot be compared with {operand.field} ({other})"
                 )
         elif kind in NUMERIC and not _is_number(operand):
-            return path, f"{condition.field} is a {kind} field: compare it with a number, not {operand!r}"
+            return path, f"{condition.field} is {_a(kind)} field: compare it with a number, not {operand!r}"
         elif kind == "date" and iso_date(operand) is None:
             return path, f"{operand!r} is not a date that exists (write it as YYYY-MM-DD)"
         else:
