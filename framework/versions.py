@@ -30,7 +30,6 @@ from framework.loading import (
     find_framework,
     framework_files,
     frameworks_dir,
-    version_line,
 )
 from framework.models import Framework
 from framework.yamlio import line_of, read_file
@@ -40,9 +39,12 @@ __all__ = [
     "find",
     "frameworks_dir",
     "load_assessment",
+    "newest",
     "require",
+    "schema_framework",
     "stored_copy",
     "use_store_copies",
+    "version_problem",
 ]
 
 
@@ -165,6 +167,3 @@ def version_problem(path: str | Path, framework: Framework) -> FrameworkCollisio
     """A collision of a framework file as one error (for ``ipcei validate``), or None."""
     found = collisions(framework, path)
     return FrameworkCollisionError(found) if found else None
-
-
-__all__ += ["newest", "schema_framework", "version_line", "version_problem"]

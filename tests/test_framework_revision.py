@@ -294,3 +294,20 @@ def schema_of_framework_field_types() -> list[str]:
     from framework.schema import framework_schema
 
     return framework_schema()["$defs"]["FieldType"]["enum"]
+
+
+def test_a_stored_version_that_cannot_be_read_is_named_never_replaced(capsys, tmp_path):
+    from sqlalchemy import update
+
+    from framework.store.tables import frameworks
+
+    store = open_store()
+    record = store.create(load_assessment(OLD)[0], "Tester")
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(frameworks).where(frameworks.c.sha256 == record.framework_sha256).values(text="format: kapot\n")
+        )
+    code, _out, err = run(capsys, "render", record.id, "--html", str(tmp_path / "a.html"))
+    assert code == EXIT_INVALID
+    assert "the framework version afwegingskader-ipcei@2022-07 kept in the database cannot be read" in err
+    assert not (tmp_path / "a.html").exists()

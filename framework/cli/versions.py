@@ -11,7 +11,6 @@ import argparse
 import json
 
 from framework.cli.db import _name, default_user
-from framework.errors import IpceiError
 
 EXIT_OK = 0
 _CHANGES = {
@@ -70,6 +69,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--database", metavar="URL", help="database URL (default: IPCEI_DATABASE_URL, else data/ipcei.db)")
     p.add_argument("--by", metavar="NAME", type=_name, default=default_user(), help="who acts (default: IPCEI_USER)")
     p.set_defaults(func=cmd_upgrade)
-
-
-__all__ = ["IpceiError", "register"]
