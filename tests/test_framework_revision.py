@@ -311,3 +311,28 @@ def test_a_stored_version_that_cannot_be_read_is_named_never_replaced(capsys, tm
     assert code == EXIT_INVALID
     assert "the framework version afwegingskader-ipcei@2022-07 kept in the database cannot be read" in err
     assert not (tmp_path / "a.html").exists()
+
+
+def test_upgrade_and_collision_on_sqlite_and_postgresql(store, tmp_path, monkeypatch):
+    """The domain calls behind ``ipcei upgrade`` on both back ends: a revision, an audit entry, a refused twin."""
+    from framework import upgrade
+
+    record = store.create(load_assessment(OLD)[0], "Tester")
+    path = write_revision(tmp_path / "herzien")
+    monkeypatch.setenv("IPCEI_FRAMEWORKS_DIR", str(path.parent))
+    saved, plan = upgrade.upgrade(store, record.id, load_framework(path), "Tester")
+    assert [q.id for q in plan.new] == ["q15"] and [q.id for q in plan.changed] == ["q2"]
+    assert saved.revision == 2 and store.framework_for(saved).version == NEW_VERSION
+    assert store.framework_of_revision(record.id, 1).version == "2022-07"
+    assert [e.action for e in store.audit(record.id, limit=1)] == ["upgraded"]
+    assert store.verify() == []
+    twin = revised_data()
+    twin["parts"][0]["title"]["nl"] = "Een andere titel onder dezelfde versie"
+    other = write_revision(tmp_path / "tweeling", twin)
+    monkeypatch.setenv("IPCEI_FRAMEWORKS_DIR", str(other.parent))
+    with pytest.raises(InputError) as caught:
+        store.save(record.id, saved.assessment, "Tester", based_on=2)
+    assert f"version {NEW_VERSION} of afwegingskader-ipcei is stored already with different content" in str(
+        caught.value
+    )
+    assert store.get(record.id).revision == 2
