@@ -27,6 +27,7 @@ from pydantic import (
     field_validator,
 )
 
+from framework import fieldtypes
 from framework.models import AnswerField, FieldType, Framework
 
 FORMAT = "ipcei-assessment/1"
@@ -153,7 +154,11 @@ def _field_annotation(answer_field: AnswerField) -> Any:
         case FieldType.SOURCES:
             return Annotated[list[SourceRef], Field(max_length=answer_field.max_items)]
         case FieldType.AMOUNT:
-            return Annotated[StrictInt, Field(ge=0, le=1_000_000_000_000)]
+            low = 0 if answer_field.min is None else answer_field.min
+            high = 1_000_000_000_000 if answer_field.max is None else answer_field.max
+            return Annotated[StrictInt, Field(ge=low, le=high)]
+        case FieldType.NUMBER | FieldType.INTEGER | FieldType.DATE:
+            return fieldtypes.annotation(answer_field)
     raise AssertionError(answer_field.type)  # pragma: no cover
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from framework import fieldtypes
 from framework.assessment import Assessment, FrameworkRef, Meta, is_empty, meta_problems
 from framework.i18n import format_date, format_eur, t
 from framework.models import AnswerField, FieldType, Framework, Severity, Text
@@ -57,8 +58,11 @@ def steps(framework: Framework) -> list[Step]:
     """The general data step, then one step per question in the framework's order."""
     found = [Step(META_STEP, "", None, "", None)]
     for part in framework.parts:
+        title = part.title
+        if part.name is not None:  # a named part: «Economische veiligheid: Is de keten weerbaar?»
+            title = Text(nl=f"{part.name.nl}: {part.title.nl}", en=f"{part.name.en}: {part.title.en}")
         for question in part.questions:
-            found.append(Step(question.id, part.code, part.title, question.number, question.title))
+            found.append(Step(question.id, part.code, title, question.number, question.title))
     return found
 
 
@@ -128,6 +132,8 @@ def display_partial_date(iso: str) -> str:
 
 def to_form(answer_field: AnswerField, value: Any) -> Any:
     """A stored answer as the value its form widget shows."""
+    if answer_field.type in fieldtypes.TYPES:
+        return fieldtypes.to_form(answer_field, value)
     match answer_field.type:
         case FieldType.TEXT:
             return value or ""
@@ -150,6 +156,8 @@ def to_form(answer_field: AnswerField, value: Any) -> Any:
 
 def from_form(answer_field: AnswerField, raw: Any) -> Any:
     """A form widget's value as a stored answer; None where nothing was given."""
+    if answer_field.type in fieldtypes.TYPES:
+        return fieldtypes.from_form(answer_field, raw)
     match answer_field.type:
         case FieldType.TEXT:
             text = "" if raw is None else str(raw)[: answer_field.max_length]
@@ -306,6 +314,8 @@ def display_value(answer_field: AnswerField | None, value: Any, lang: str) -> st
         return ""
     if answer_field is None:
         return str(value)
+    if answer_field.type in fieldtypes.TYPES:
+        return fieldtypes.show(answer_field, value, lang)
     match answer_field.type:
         case FieldType.CHOICE | FieldType.SCALE:
             option = answer_field.option(str(value))

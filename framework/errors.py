@@ -55,6 +55,14 @@ class FrameworkMismatchError(InputError):
     """An assessment names a framework id or version that is not available."""
 
 
+class FrameworkCollisionError(InputError):
+    """A framework carries the id and version of another one (a file, or a copy in the store) with other content."""
+
+
+class FrameworkUnavailableError(FrameworkMismatchError):
+    """The framework version an assessment answers is nowhere: not a file, not kept in the store."""
+
+
 class StoreError(IpceiError):
     """The store could not do what was asked; nothing was committed half."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +58,32 @@ def _validate(model: type[BaseModel], data: Any, source: str, lines: LineMap, pr
 
 
 def framework_from_data(data: Any, source: str, lines: LineMap | None = None) -> Framework:
-    return _validate(Framework, data, source, lines or {})
+    try:
+        return _validate(Framework, data, source, lines or {})
+    except InputError as exc:
+        raise InputError([_named(p, data) for p in exc.problems]) from None
+
+
+_INDEXED = re.compile(r"(parts|questions|fields|options|consistency|suggestions|cases)\[(\d+)\]")
+_KINDS = {"parts": "part", "questions": "question", "fields": "field", "consistency": "rule", "suggestions": "rule"}
+
+
+def _named(problem: Problem, data: Any) -> Problem:
+    """A framework problem at ``parts[4].questions[0].fields[1].unit`` also names the ids: question q15, field ..."""
+    node, names = data, []
+    for step in problem.field.split("."):
+        match = _INDEXED.fullmatch(step)
+        key, index = (match[1], int(match[2])) if match else (step, None)
+        node = node.get(key) if isinstance(node, dict) else None
+        if index is not None:
+            node = node[index] if isinstance(node, list) and index < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str) and key in _KINDS:
+                names.append(f"{_KINDS[key]} {node['id']}")
+        if node is None:
+            break
+    if not names:
+        return problem
+    return Problem(problem.source, problem.line, problem.field, f"{problem.message} ({', '.join(names)})")
 
 
 def load_framework(path: str | Path) -> Framework:
@@ -80,20 +107,80 @@ def default_framework() -> Framework:
     return _cached_framework(str(path), mtime)
 
 
-def available_frameworks() -> list[Framework]:
-    """The default framework and earlier versions kept as files in ``frameworks/``."""
-    found = [default_framework()]
-    if FRAMEWORKS_DIR.is_dir():
-        for path in sorted(FRAMEWORKS_DIR.glob("*.yaml")):
-            found.append(_cached_framework(str(path), path.stat().st_mtime_ns))
+def frameworks_dir() -> Path:
+    """The folder of framework files (other versions than the current one): ``IPCEI_FRAMEWORKS_DIR``, else
+    ``frameworks/`` beside ``questions.yaml``."""
+    return Path(os.environ.get("IPCEI_FRAMEWORKS_DIR") or FRAMEWORKS_DIR)
+
+
+def framework_files() -> list[Path]:
+    """The current framework file, then every ``*.yaml`` in :func:`frameworks_dir`, in name order."""
+    current = Path(os.environ.get("IPCEI_FRAMEWORK", DEFAULT_FRAMEWORK))
+    folder = frameworks_dir()
+    found = [current]
+    if folder.is_dir():
+        found += [p for p in sorted(folder.glob("*.yaml")) if p.resolve() != current.resolve()]
     return found
 
 
-def find_framework(framework_id: str, version: str, extra: list[Framework] | None = None) -> Framework | None:
+def version_line(path: str | Path) -> int | None:
+    """The line of ``version:`` in a framework file (for a message about a version)."""
+    try:
+        return line_of(read_file(path)[1], ("version",))
+    except (InputError, OSError):
+        return None
+
+
+def available_frameworks() -> list[Framework]:
+    """The current framework and the other versions kept as files in :func:`frameworks_dir`.
+
+    Raises:
+        InputError: two files carry the same id and version with different content (naming the later file).
+    """
+    found = [default_framework()]
+    seen = {found[0].key: (found[0], Path(os.environ.get("IPCEI_FRAMEWORK", DEFAULT_FRAMEWORK)))}
+    for path in framework_files()[1:]:
+        framework = _cached_framework(str(path), path.stat().st_mtime_ns)
+        earlier = seen.get(framework.key)
+        if earlier is not None and earlier[0] != framework:
+            raise InputError.single(
+                str(path),
+                f"version {framework.version} of {framework.id} is also {earlier[1]}, with different content; "
+                "give this revision a version of its own",
+                line=version_line(path),
+                field="version",
+            )
+        if earlier is None:
+            seen[framework.key] = (framework, path)
+            found.append(framework)
+    return found
+
+
+def find_framework_file(framework_id: str, version: str, extra: list[Framework] | None = None) -> Framework | None:
+    """The framework with this id and version among ``extra`` and the framework files; None if none has it."""
     for candidate in [*(extra or []), *available_frameworks()]:
         if candidate.id == framework_id and candidate.version == version:
             return candidate
     return None
+
+
+# Where else to look for a version no file holds: the store's copies (``framework.versions.use_store_copies``).
+_FALLBACKS: list[Callable[[str, str], Framework | None]] = []
+
+
+def add_fallback(lookup: Callable[[str, str], Framework | None]) -> None:
+    if lookup not in _FALLBACKS:
+        _FALLBACKS.append(lookup)
+
+
+def find_framework(framework_id: str, version: str, extra: list[Framework] | None = None) -> Framework | None:
+    """The framework with this id and version: ``extra``, the framework files, else a kept copy (see above)."""
+    found = find_framework_file(framework_id, version, extra)
+    for lookup in _FALLBACKS:
+        if found is not None:
+            break
+        found = lookup(framework_id, version)
+    return found
 
 
 def assessment_from_data(
@@ -115,7 +202,10 @@ def assessment_from_data(
     if framework is None or (framework.id, framework.version) != (ref.id, ref.version):
         raise FrameworkMismatchError.single(
             source,
-            f"the framework {ref.key} is not available" + (f" (this check uses {framework.key})" if framework else ""),
+            f"the framework {ref.key} is not available"
+            + (f" (this check uses {framework.key})" if framework else "")
+            + f": version {ref.version} is neither the current framework file, nor in {frameworks_dir()}/"
+            " (IPCEI_FRAMEWORKS_DIR), nor kept in the database",
             line=line_of(lines, ("framework",)),
             field="framework",
         )

@@ -10,7 +10,9 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+
+from framework import operators
 
 LANGUAGES = ("nl", "en")
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -47,6 +49,9 @@ class FieldType(StrEnum):
     LIST = "list"  # a list of short texts
     SOURCES = "sources"  # a list of sources: title, optional reference/URL and date
     AMOUNT = "amount"  # a whole number of euros
+    NUMBER = "number"  # a number with decimals, e.g. a percentage; optional min, max, step and unit
+    INTEGER = "integer"  # a whole number, e.g. a count of fte; optional min, max, step and unit
+    DATE = "date"  # a calendar date: ISO (YYYY-MM-DD) in the file, DD-MM-YYYY on screen and paper
 
 
 class Leaning(StrEnum):
@@ -76,6 +81,11 @@ class AnswerField(Strict):
     max_length: StrictInt = Field(default=20000, ge=1, le=1_000_000)
     options: tuple[Option, ...] = ()
     max_items: StrictInt = Field(default=50, ge=1, le=500)
+    # number and integer fields (min and max also for amount): the bounds, the widget's step and a unit
+    min: StrictInt | StrictFloat | None = Field(default=None, allow_inf_nan=False)
+    max: StrictInt | StrictFloat | None = Field(default=None, allow_inf_nan=False)
+    step: StrictInt | StrictFloat | None = Field(default=None, gt=0, allow_inf_nan=False)
+    unit: Annotated[str, Field(min_length=1, max_length=16)] | None = None
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> AnswerField:
@@ -85,7 +95,25 @@ class AnswerField(Strict):
         if not needs and self.options:
             raise ValueError(f"a {self.type.value} field takes no options")
         _unique([o.id for o in self.options], "option id", ("options", "{}", "id"))
+        self._bounds_fit_type()
         return self
+
+    def _bounds_fit_type(self) -> None:
+        numeric = (FieldType.NUMBER, FieldType.INTEGER)
+        for key in ("unit", "step", "min", "max"):
+            allowed = (*numeric, FieldType.AMOUNT) if key in ("min", "max") else numeric
+            if getattr(self, key) is not None and self.type not in allowed:
+                kinds = " or ".join(t.value for t in allowed)
+                article = "an" if self.type.value[0] in "aeiou" else "a"
+                raise Located((key,), f"{key} is only for a {kinds} field, not for {article} {self.type.value} field")
+        if self.type in (FieldType.INTEGER, FieldType.AMOUNT):
+            for key in ("min", "max", "step"):
+                if isinstance(getattr(self, key), float):
+                    raise Located((key,), f"{key} of an {self.type.value} field is a whole number")
+        if self.type == FieldType.AMOUNT and self.min is not None and self.min < 0:
+            raise Located(("min",), "an amount is never negative")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise Located(("max",), f"max ({self.max}) is below min ({self.min})")
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -113,8 +141,16 @@ class Question(Strict):
 class Part(Strict):
     id: Identifier
     code: Annotated[str, Field(min_length=1, max_length=12)]
-    title: Text
+    title: Text  # the part's question («Is een actieve overheidsrol nodig?») or its heading
+    name: Text | None = None  # a short name besides the title («Economische veiligheid»)
     questions: tuple[Question, ...] = Field(min_length=1)
+
+    def heading(self, lang: str, separator: str = " ") -> str:
+        """«A.1 Is een actieve overheidsrol nodig?», «C Economische veiligheid: Is de keten weerbaar?»."""
+        title = self.title(lang)
+        if self.name is not None:
+            title = f"{self.name(lang)}: {title}"
+        return title if self.code == self.title.nl else f"{self.code}{separator}{title}"
 
 
 class Source(Strict):
@@ -143,6 +179,16 @@ class Severity(StrEnum):
 FieldRef = Annotated[str, Field(pattern=r"^(meta|[a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*$")]
 
 
+class FieldOperand(Strict):
+    """The other side of a comparison taken from another field: ``lte: {field: q9.funding_gap_eur}``."""
+
+    field: FieldRef
+
+
+# A comparison's other side: a number, an ISO date (YYYY-MM-DD) or another field.
+Operand = StrictInt | StrictFloat | Annotated[str, Field(max_length=10)] | FieldOperand
+
+
 class Condition(Strict):
     """A test on one field (``q2.severity`` or ``meta.member_states``), or a combination of tests.
 
@@ -157,6 +203,11 @@ class Condition(Strict):
     empty: StrictBool | None = None
     count_lt: StrictInt | None = None
     count_gte: StrictInt | None = None
+    lt: Operand | None = None  # number, integer, amount and date fields (framework.operators)
+    lte: Operand | None = None
+    gt: Operand | None = None
+    gte: Operand | None = None
+    between: tuple[Operand, Operand] | None = None  # inclusive
     all: tuple[Condition, ...] | None = None
     any: tuple[Condition, ...] | None = None
     not_: Condition | None = Field(default=None, alias="not")
@@ -176,6 +227,11 @@ class Condition(Strict):
                 self.empty,
                 self.count_lt,
                 self.count_gte,
+                self.lt,
+                self.lte,
+                self.gt,
+                self.gte,
+                self.between,
             )
             if x is not None
         ]
@@ -188,6 +244,9 @@ class Condition(Strict):
 
     def fields(self) -> list[str]:
         refs = [self.field] if self.field else []
+        for operand in (self.lt, self.lte, self.gt, self.gte, *(self.between or ())):
+            if isinstance(operand, FieldOperand):
+                refs.append(operand.field)
         for child in (*(self.all or ()), *(self.any or ()), *([self.not_] if self.not_ else [])):
             refs.extend(child.fields())
         return refs
@@ -234,6 +293,7 @@ META_FIELDS = {
     "national_budget_eur": "amount",
     "ecosystem": "choice",
     "phase": "choice",
+    "created": "date",
 }
 
 
@@ -297,9 +357,18 @@ class Framework(Strict):
             raise Located(where, f"names the field {ref!r}, which does not exist")
         return answer_field
 
+    def _kind(self, where: tuple, ref: str) -> str:
+        """The type of the field a rule names (``meta.*`` from :data:`META_FIELDS`)."""
+        answer_field = self._resolve(where, ref)
+        return answer_field.type.value if answer_field is not None else META_FIELDS[ref.split(".", 1)[1]]
+
     def _check_condition(self, where: tuple, condition: Condition) -> None:
         if condition.field:
             answer_field = self._resolve((*where, "field"), condition.field)
+            kind = self._kind((*where, "field"), condition.field)
+            problem = operators.problem(condition, kind, lambda ref, at: self._kind((*where, *at), ref))
+            if problem is not None:
+                raise Located((*where, *problem[0]), problem[1])
             wanted = [condition.equals] if isinstance(condition.equals, str) else []
             wanted += list(condition.in_ or ()) + list(condition.not_in or ())
             wanted += [condition.contains] if condition.contains else []

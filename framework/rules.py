@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from framework import operators
 from framework.assessment import Assessment, hidden_texts, is_empty
 from framework.i18n import t
 from framework.models import Condition, FieldType, Framework, Severity, Text
@@ -101,6 +102,9 @@ def holds(condition: Condition, assessment: Assessment) -> bool:
         return value not in condition.not_in
     if condition.contains is not None:
         return isinstance(value, list) and condition.contains in value
+    compared = operators.compare(condition, value, lambda ref: _value(assessment, ref))
+    if compared is not None:
+        return compared
     size = len(value) if isinstance(value, list | str) else 1
     if condition.count_lt is not None:
         return size < condition.count_lt

@@ -244,6 +244,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_line(text: str) -> int | None:
+    """The line of the first ``NaN``/``Infinity`` outside a string (which JSON does not allow)."""
+    for found in _JSON_CONSTANT.finditer(text):
+        if found.group(1):
+            return text.count("\n", 0, found.start()) + 1
+    return None
+
+
 def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     """Parse JSON strictly (no duplicate keys, no NaN); lines come from a YAML reading where possible."""
 
@@ -262,7 +273,8 @@ def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     except json.JSONDecodeError as exc:
         raise InputError.single(source, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     except ValueError as exc:
-        raise InputError.single(source, f"not valid JSON: {exc}", line=_yaml_line(text, source)) from None
+        line = _constant_line(text) if "is not allowed in JSON" in str(exc) else None
+        raise InputError.single(source, f"not valid JSON: {exc}", line=line or _yaml_line(text, source)) from None
     except RecursionError:
         raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     if _depth(data) > MAX_DEPTH:

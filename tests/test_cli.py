@@ -50,6 +50,12 @@ EXPECTED = {
     "framework-rule-missing-field.yaml": (57, "rules.consistency[0].when.field", "'q1.oordeel', which does not"),
     "framework-rule-missing-question.yaml": (56, "rules.consistency[0].questions[1]", "'q9', which does not exist"),
     "framework-unknown-key.yaml": (45, "parts[0].questions[1].hint", "unknown field"),
+    "framework-operator-wrong-type.yaml": (
+        52,
+        "rules.consistency[0].when.count_lt",
+        "'count_lt' does not fit q1.investment_eur, an amount field; allowed: equals, empty, lt, lte, gt, gte, between",
+    ),
+    "framework-unit-on-text.yaml": (34, "parts[0].questions[0].fields[0].unit", "not for a text field (part a1"),
     "not-ipcei.yaml": (None, "(file)", "neither a framework nor an assessment"),
 }
 INVALID_FILES = sorted(p.name for p in INVALID.iterdir())
@@ -119,7 +125,8 @@ def test_broken_copy_of_questions_yaml_reports_the_line(capsys, tmp_path):
     path.write_text("\n".join(broken), encoding="utf-8")
     code, _, err = run(capsys, "validate", path)
     assert code == EXIT_INVALID
-    assert err == f"{path}:{at + 1}: parts[1].questions[0].toelichting: unknown field (not part of the format)\n"
+    wanted = "parts[1].questions[0].toelichting: unknown field (not part of the format) (part a2, question q6)"
+    assert err == f"{path}:{at + 1}: {wanted}\n"
 
 
 # --- check ---

@@ -58,6 +58,8 @@ def draw_counts(comparison: compare.Comparison) -> None:
     cols[2].metric(tr("compare_metric_same"), f"{s.same} / {s.questions}", border=True)
     cols[3].metric(tr("compare_metric_not_applicable"), str(s.not_applicable), border=True)
     st.caption(tr("doc_differences", **counts))
+    if s.not_applicable:  # framework versions differ: every question of every version counted
+        st.caption(s.text(lang()))
 
 
 def verdict_chart(comparison: compare.Comparison) -> alt.LayerChart | None:

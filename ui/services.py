@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from framework.assessment import Assessment
-from framework.loading import default_framework, find_framework
+from framework.errors import FrameworkUnavailableError, IpceiError
+from framework.loading import add_fallback
 from framework.models import Framework
 from ui.i18n import tr
 
@@ -27,10 +28,40 @@ def store() -> Any:
     return _open_store(os.environ.get("IPCEI_DATABASE_URL"), os.environ.get("IPCEI_DATA_DIR"))
 
 
-def framework_of(data: dict[str, Any]) -> Framework:
-    """The framework version that assessment data (a dict) names; the current one if it is not available."""
+def _kept_copy(framework_id: str, version: str) -> Framework | None:
+    """A version no file holds, from this app's store (for look-ups by id and version, e.g. an uploaded PDF)."""
+    try:
+        return store().framework_named(framework_id, version)
+    except IpceiError:
+        return None
+
+
+add_fallback(_kept_copy)
+
+
+def framework_of(d: dict[str, Any]) -> Framework:
+    """The framework version of a draft: the store's copy its record was saved under, by content hash.
+
+    Never another version: when no copy can be read, :class:`FrameworkUnavailableError` names the version (the
+    pages then show the message and keep the assessment read-only). Data without a stored record (a dict with
+    ``framework`` but no ``framework_sha``) is looked up by id and version: file, else the store's copy.
+    """
+    data = d.get("data", d)
     ref = data.get("framework") or {}
-    return find_framework(str(ref.get("id")), str(ref.get("version"))) or default_framework()
+    key = f"{ref.get('id')}@{ref.get('version')}"
+    sha = d.get("framework_sha")
+    try:
+        if sha:
+            found = store().framework_by_sha(sha)
+        else:
+            found = store().framework_named(str(ref.get("id")), str(ref.get("version")))
+    except IpceiError as exc:
+        raise FrameworkUnavailableError.single(key, f"the framework version {key} cannot be read: {exc}") from exc
+    if found is None:
+        raise FrameworkUnavailableError.single(key, f"the framework version {key} is nowhere: not a file, not kept")
+    if (found.id, found.version) != (ref.get("id"), ref.get("version")):
+        raise FrameworkUnavailableError.single(key, f"the copy kept for {key} is {found.key}")
+    return found
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,7 +93,9 @@ def _render(kind: str, payload: dict[str, Any]) -> bytes:
         raise
 
 
-def pdf_bytes(canonical: str, lang: str, sheet: str | None = None, kind: str = "pdf") -> bytes:
+def pdf_bytes(
+    canonical: str, lang: str, sheet: str | None = None, kind: str = "pdf", *, framework_sha: str | None = None
+) -> bytes:
     """The advice PDF of an assessment given as canonical JSON, with its parafenlijst (JSON) if given.
 
     Rendered by the app's warm workers (:mod:`framework.render_pool`), each job bounded in time and memory and
@@ -73,7 +106,7 @@ def pdf_bytes(canonical: str, lang: str, sheet: str | None = None, kind: str = "
 
     assessment = Assessment.model_validate_json(canonical)
     signoff = SignOffSheet.model_validate_json(sheet) if sheet else None
-    framework = framework_of(assessment.model_dump(mode="json"))
+    framework = framework_of({"data": assessment.model_dump(mode="json"), "framework_sha": framework_sha})
     payload = {
         "assessment": canonical,
         "framework": framework.model_dump_json(),

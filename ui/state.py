@@ -67,6 +67,7 @@ def open_record(record: Any, step: str | None = None) -> dict[str, Any]:
         "saved_at": _iso(getattr(record, "updated_at", None)),
         "saved_by": getattr(record, "updated_by", ""),
         "status": str(getattr(record, "status", "")),
+        "framework_sha": getattr(record, "framework_sha256", None),
     }
     st.session_state[DRAFT] = d
     st.session_state.pop(CONFLICT, None)
@@ -119,7 +120,7 @@ def set_field(d: dict[str, Any], question_id: str, field_id: str, value: Any) ->
     """Set an answer in the draft and in its widget (call before the widget is drawn in this run)."""
     if drafting.set_answer(d["data"], question_id, field_id, value):
         d["dirty"] = True
-    framework = framework_of(d["data"])
+    framework = framework_of(d)
     answer_field = framework.question(question_id).field(field_id)  # type: ignore[union-attr]
     st.session_state[field_key(d, question_id, field_id)] = drafting.to_form(answer_field, value)
 
@@ -149,7 +150,10 @@ def absorb() -> None:
     keys = [k for k in st.session_state if isinstance(k, str) and k.startswith((answer_prefix, meta_prefix))]
     if not keys:
         return
-    framework = framework_of(d["data"])
+    try:
+        framework = framework_of(d)
+    except IpceiError:  # the page says so and keeps the assessment read-only
+        return
     meta_values: dict[str, Any] = {}
     for key in keys:
         if key.startswith(meta_prefix):
@@ -201,6 +205,7 @@ def save() -> str:
         saved_at=_iso(getattr(record, "updated_at", None)),
         saved_by=getattr(record, "updated_by", ""),
         status=str(getattr(record, "status", d["status"])),
+        framework_sha=getattr(record, "framework_sha256", d.get("framework_sha")),
     )
     return "saved"
 

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
+from framework import fieldtypes
 from framework.i18n import format_eur
 from framework.models import AnswerField, FieldType, Question
 from ui import state
@@ -73,6 +74,41 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
             amount = st.session_state.get(key)
             if amount is not None:
                 st.caption(format_eur(int(amount), lang()))
+        case FieldType.NUMBER | FieldType.INTEGER:
+            _number(key, answer_field, help_text, disabled)
+        case FieldType.DATE:
+            st.date_input(
+                label,
+                value=None,
+                min_value=fieldtypes.DATE_MIN,
+                max_value=fieldtypes.DATE_MAX,
+                key=key,
+                disabled=disabled,
+                help=help_text,
+                format="DD-MM-YYYY",
+            )
+
+
+def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled: bool) -> None:
+    """A number or integer: its bounds, step and unit from the framework; the value shown as it will print."""
+    whole = answer_field.type == FieldType.INTEGER
+    cast = int if whole else float
+    low, high, step = answer_field.min, answer_field.max, answer_field.step
+    st.number_input(
+        fieldtypes.label(answer_field, lang()) + (" *" if answer_field.required else ""),
+        min_value=None if low is None else cast(low),
+        max_value=None if high is None else cast(high),
+        step=cast(step) if step is not None else cast(1),
+        value=None,
+        key=key,
+        disabled=disabled,
+        help=help_text,
+        placeholder=tr("versions_ph_number"),
+        format="%d" if whole else "%g",
+    )
+    number = st.session_state.get(key)
+    if number is not None:
+        st.caption(fieldtypes.show(answer_field, number, lang()))
 
 
 def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:

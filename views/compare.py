@@ -21,7 +21,7 @@ from framework.compare.diff import Op, Segment
 from framework.compare.matrix import filtered as filtered_rows
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
-from framework.loading import default_framework, find_framework
+from framework.loading import default_framework
 from framework.store import ListQuery, Page
 from ui import compare_matrix as compare_view
 from ui import identity, state
@@ -35,7 +35,7 @@ MAX_VERSIONS = 20  # versions of one assessment followed back and forth
 IDS, LABELS, MODE, ONLY = "cmp_ids", "cmp_labels", "cmp_mode", "cmp_only_diff"
 ONLY_VERDICTS, NO_SOURCES = "cmp_only_verdicts", "cmp_no_sources"
 REV_ID, REV_OLD, REV_NEW = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new"
-VERDICT_KINDS = ("choice", "scale", "multichoice", "amount")
+VERDICT_KINDS = ("choice", "scale", "multichoice", "amount", "number", "integer", "date")
 BADGES = {"same": "gray", "different": "orange", "not_applicable": "violet"}
 
 state.flush()  # leaving the wizard: autosave what was typed there
@@ -98,8 +98,7 @@ def subject(record_id: str, revision: int | None = None) -> compare.Subject:
     if revision is None or revision == record.revision:
         return compare.Subject(record.assessment, fw, ref=record_id, revision=record.revision)
     assessment = store().revision(record_id, revision)
-    if assessment.framework.key != fw.key:
-        fw = find_framework(assessment.framework.id, assessment.framework.version) or fw
+    fw = store().framework_of_revision(record_id, revision)  # the version that revision answers, never another
     return compare.Subject(assessment, fw, ref=record_id, revision=revision)
 
 

@@ -11,8 +11,9 @@ from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
 from ui import findings, signoff, state
+from ui import upgrade as upgrading
 from ui.i18n import lang, tr
-from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
+from ui.services import pdf_bytes, pdf_viewer_available, store
 from ui.text import plain
 
 d = state.require_draft()
@@ -22,7 +23,7 @@ if d is None:
     st.stop()
 
 state.flush()  # the review and the PDF show what is stored
-framework = framework_of(d["data"])
+framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
 check = rules.check(framework, assessment)
 meta = assessment.meta
@@ -78,7 +79,7 @@ try:
     show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
     if show_preview:
         with st.spinner(tr("ui_pdf_rendering")):
-            data = pdf_bytes(canonical, pdf_lang, sheet)
+            data = pdf_bytes(canonical, pdf_lang, sheet, framework_sha=d.get("framework_sha"))
         if pdf_viewer_available():
             st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
         else:
@@ -88,7 +89,7 @@ try:
     def _download(kind: str, name: str) -> bytes:
         """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
         signed-off advice PDF, record the issued file (its SHA-256) so that «Advies controleren» recognises it."""
-        content = pdf_bytes(canonical, pdf_lang, sheet, kind)
+        content = pdf_bytes(canonical, pdf_lang, sheet, kind, framework_sha=d.get("framework_sha"))
         the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
         if kind == "pdf" and meta.status in advice.FINAL:
             advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
@@ -138,8 +139,7 @@ with st.container(border=True):
     if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
         target = drafting.META_STEP
 for part in framework.parts:
-    part_title = part.title(lang())
-    st.subheader(part.code if part_title == part.code else f"{part.code} · {part_title}")
+    st.subheader(part.heading(lang(), " · "))
     for question in part.questions:
         with st.container(border=True):
             st.markdown(f"**{findings.heading(question)}**")

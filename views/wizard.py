@@ -9,8 +9,8 @@ from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
 from ui import conflict, findings, meta_form, signoff, state, widgets
+from ui import upgrade as upgrading
 from ui.i18n import lang, tr
-from ui.services import framework_of
 from ui.text import local_time, plain
 
 ICONS = {
@@ -27,7 +27,7 @@ if d is None:
     st.stop()
 
 state.flush()  # autosave: every committed change goes to the store at once, so a reload loses nothing
-framework = framework_of(d["data"])
+framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
 check = rules.check(framework, assessment)
 steps = drafting.steps(framework)
@@ -112,8 +112,7 @@ else:
     assert question is not None
     part = framework.part_of(question.id)
     if part is not None:
-        part_title = part.title(lang())
-        st.caption(part.code if part_title == part.code else f"{part.code} · {part_title}")
+        st.caption(part.heading(lang(), " · "))
     st.header(findings.heading(question))
     if question.text:
         st.markdown(question.text(lang()))

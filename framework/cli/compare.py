@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from framework import versions
 from framework.compare.sides import MAX_SUBJECTS, MIN_SUBJECTS, Subject, build
 from framework.errors import InputError, IpceiError, Problem, ReportError
 from framework.i18n import LANGUAGES, default_language
-from framework.loading import find_framework, load_assessment
+from framework.loading import find_framework
 
 EXIT_OK, EXIT_USAGE = 0, 2
 _STORE_REF = re.compile(r"^(?P<id>[0-9a-fA-F]{4,32})(?:@(?P<revision>[1-9][0-9]{0,8}))?$")
@@ -54,7 +55,7 @@ def resolve(ref: str, stores: _Stores) -> Subject:
             if framework is None:  # extract_assessment validated against it, so it exists
                 raise InputError.single(ref, f"the framework {assessment.framework.key} is not available")
             return Subject(assessment, framework, ref=ref)
-        assessment, framework = load_assessment(path)
+        assessment, framework = versions.load_assessment(path)
         return Subject(assessment, framework, ref=ref)
     match = _STORE_REF.match(ref)
     if match is None:
@@ -67,8 +68,7 @@ def resolve(ref: str, stores: _Stores) -> Subject:
         return Subject(record.assessment, framework, ref=assessment_id, revision=record.revision)
     number = int(match["revision"])
     assessment = store.revision(assessment_id, number)
-    if assessment.framework.key != framework.key:
-        framework = find_framework(assessment.framework.id, assessment.framework.version) or framework
+    framework = store.framework_of_revision(assessment_id, number)
     return Subject(assessment, framework, ref=assessment_id, revision=number)
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.report",
     "framework.cli.compare",
     "framework.cli.workflow",
+    "framework.cli.versions",
 ]
 # Which module registers which command: a command runs with only its own module imported (no database layer
 # for a file render, no WeasyPrint for validate). A command not named here makes every module load, so a new
@@ -35,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "db": "framework.cli.db",
     **dict.fromkeys(["render", "extract"], "framework.cli.report"),
     "compare": "framework.cli.compare",
+    "upgrade": "framework.cli.versions",
     **dict.fromkeys(
         ["submit", "review", "signoff", "new-version", "file", "sign", "verify", "demo-key"], "framework.cli.workflow"
     ),
@@ -43,12 +45,30 @@ CORE = ("validate", "check", "schema")  # defined here, they need no command mod
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from framework.loading import validate_file
+    """Framework files first, then the assessments: those that name a framework given here are checked against it."""
+    from framework import versions
+    from framework.loading import kind_of, validate_file
+    from framework.yamlio import read_file
 
-    failed = False
+    failed, given = False, []
+    kinds = {}
     for name in args.files:
         try:
-            kind, _ = validate_file(name)
+            kinds[name] = kind_of(read_file(name)[0])
+        except InputError:
+            kinds[name] = "unknown"
+    ordered = [n for n in args.files if kinds[n] == "framework"] + [n for n in args.files if kinds[n] != "framework"]
+    for name in ordered:
+        try:
+            if kinds[name] == "assessment":
+                versions.load_assessment(name, extra=given)
+                kind = "assessment"
+            else:
+                kind, found = validate_file(name)
+                if kind == "framework":
+                    if problem := versions.version_problem(name, found):
+                        raise problem
+                    given.append(found)
         except InputError as exc:
             failed = True
             for problem in exc.problems:
@@ -60,12 +80,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from framework.assessment import reveal_hidden
+    from framework import versions
     from framework.i18n import t
-    from framework.loading import load_assessment
     from framework.rules import check
 
-    assessment, framework = load_assessment(args.file)
+    assessment, framework = versions.load_assessment(args.file)
     result = check(framework, assessment)
     if args.json:
         print(json_text(result.as_dict(args.lang)))
@@ -85,18 +104,24 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(other.explanation(lang))
     print(f"\n{t('checks_deviations', lang)}: {len(result.deviations)}")
     for deviation in result.deviations:
-        print(f"  {deviation.question}.{deviation.field}: {reveal_hidden(deviation.sentence(lang))}")
+        print(f"  {deviation.question}.{deviation.field}: {terminal_text(deviation.sentence(lang))}")
     return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from framework.schema import SCHEMA_DIR, schemas, write_schemas
+    from framework.schema import SCHEMA_DIR, assessment_schema, schemas, write_schemas
 
     if args.write:
         for path in write_schemas(Path(args.dir) if args.dir else SCHEMA_DIR):
             print(f"wrote {path}")
         return EXIT_OK
-    print(json.dumps(schemas()[args.which], ensure_ascii=False, indent=2))
+    if args.version and args.which == "assessment":
+        from framework import versions
+
+        schema = assessment_schema(versions.schema_framework(args.version))
+    else:
+        schema = schemas()[args.which]
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -121,6 +146,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print or write the JSON Schemas of the file formats")
     p.add_argument("which", nargs="?", choices=["assessment", "framework"], default="assessment")
     p.add_argument("--write", action="store_true", help="write all schemas to schema/")
+    p.add_argument("--version", metavar="V", help="the assessment schema of this framework version (default: current)")
     p.add_argument("--dir", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schema)
 
@@ -146,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] = args.func
+    from framework import versions
+
+    versions.use_store_copies()  # a version no file holds is read from the database, when one is configured
     try:
         with safe_output():
             return _run(func, args)

@@ -15,7 +15,6 @@ from framework.assessment import Assessment, terminal_text
 from framework.cli.output import json_text
 from framework.errors import InputError, ReportError
 from framework.i18n import LANGUAGES, default_language, t
-from framework.loading import load_assessment
 from framework.models import Framework
 from framework.yamlio import dump_yaml
 
@@ -31,7 +30,9 @@ def resolve_assessment(ref: str) -> tuple[Assessment, Framework]:
     """The assessment in a YAML or JSON file (a stored assessment is rendered by :func:`cmd_render` itself)."""
     path = Path(ref)
     if path.exists():
-        return load_assessment(path)
+        from framework import versions
+
+        return versions.load_assessment(path)
     raise InputError.single(ref, "no such file (nor an assessment id in the store)")
 
 

@@ -142,14 +142,7 @@ def render_html(
         "conclusions": [q for q in questions if q.concluding],
         "parts": _parts(questions),
         "generated": t("compare_generated", lang, date=format_date(day, lang)),
-        "summary_text": t(
-            "compare_summary",
-            lang,
-            different=s.different,
-            total=s.questions,
-            same=s.same,
-            not_applicable=s.not_applicable,
-        ),
+        "summary_text": s.text(lang),
         "matrix": build_matrix(comparison),
         "differences_text": t("doc_differences", lang, **difference_counts(comparison)),
         "pdf": {

@@ -154,6 +154,22 @@ class Summary:
     fields_different: int
     meta_different: int
 
+    def text(self, lang: str) -> str:
+        """«1 van de 15 vragen verschilt, 13 zijn gelijk, 1 vraag staat niet in elke versie van het kader.»
+
+        Every question of every version counts, a question that only one version has included.
+        """
+
+        def part(name: str, count: int) -> str:
+            form = "one" if count == 1 else "other"
+            return t(f"versions_summary_{name}_{form}", lang, count=count, total=self.questions)
+
+        sentence = ", ".join(
+            [part("different", self.different), part("same", self.same)]
+            + ([part("na", self.not_applicable)] if self.not_applicable else [])
+        )
+        return sentence + "."
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -339,7 +355,6 @@ def _question_block(
     framework = subjects[first_index].framework
     part = framework.part_of(qid)
     assert part is not None
-    part_title = part.title(lang)
     concluding = part is framework.parts[-1]
     fields = merged_order([f.id for f in q.fields] for q in found if q is not None)
     rows = []
@@ -363,7 +378,7 @@ def _question_block(
         number=question.number,
         heading=question_heading(question, lang),
         title=question.title(lang),
-        part=part_title if part.code == part.title.nl else f"{part.code} {part_title}",
+        part=part.heading(lang),
         concluding=concluding,
         advice=concluding and part.questions[-1].id == qid,
         footnote=question.footnote(lang) if question.footnote else "",

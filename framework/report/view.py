@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from framework import fieldtypes
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
@@ -92,7 +93,7 @@ class FieldView:
     required: bool
     empty: bool
     text: str = ""  # text
-    value: str = ""  # choice, scale, amount
+    value: str = ""  # choice, scale, amount, number, integer, date
     scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
@@ -117,7 +118,7 @@ class QuestionView:
 
     @property
     def verdicts(self) -> list[FieldView]:
-        return self._shown(("choice", "scale", "multichoice", "amount"))
+        return self._shown(("choice", "scale", "multichoice", "amount", "number", "integer", "date"))
 
     @property
     def blocks(self) -> list[FieldView]:
@@ -164,6 +165,8 @@ def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
                 )
         case FieldType.AMOUNT:
             view.value = format_eur(int(value), lang)
+        case FieldType.NUMBER | FieldType.INTEGER | FieldType.DATE:
+            view.value = fieldtypes.show(answer_field, value, lang)
     return view
 
 
@@ -241,7 +244,7 @@ def build_view(
                     deviations=deviating.get(question.id, []),
                 )
             )
-        heading = part.title(lang) if part.code == part.title.nl else f"{part.code} {part.title(lang)}"
+        heading = part.heading(lang)
         parts.append({"id": part.id, "code": part.code, "heading": heading, "questions": questions})
 
     # The summary: the concluding part (the last one), its verdicts, and the advice itself in full.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +18,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
 from framework.assessment import answer_model
-from framework.errors import InputError
-from framework.loading import DEFAULT_FRAMEWORK, FRAMEWORKS_DIR, find_framework, framework_from_data, load_framework
+from framework.errors import FrameworkCollisionError, InputError
+from framework.loading import find_framework_file, framework_files, framework_from_data, load_framework, version_line
 from framework.models import Framework
 from framework.store.tables import frameworks
 from framework.yamlio import parse_bytes
@@ -34,10 +33,7 @@ def identity(framework: Framework) -> str:
 
 def source_text(framework: Framework) -> str:
     """The YAML file this framework was read from, if it is still there unchanged; else canonical JSON."""
-    candidates = [Path(os.environ.get("IPCEI_FRAMEWORK") or DEFAULT_FRAMEWORK)]
-    if FRAMEWORKS_DIR.is_dir():
-        candidates += sorted(FRAMEWORKS_DIR.glob("*.yaml"))
-    for path in candidates:
+    for path in framework_files():
         try:
             if _framework_file(str(path), path.stat().st_mtime_ns) == framework:
                 return path.read_text(encoding="utf-8")
@@ -49,6 +45,13 @@ def source_text(framework: Framework) -> str:
 @lru_cache(maxsize=16)
 def _framework_file(path: str, mtime_ns: int) -> Framework:
     return load_framework(path)
+
+
+def _same_file(path: Path, framework: Framework) -> bool:
+    try:
+        return _framework_file(str(path), path.stat().st_mtime_ns) == framework
+    except (InputError, OSError):
+        return False
 
 
 def parse_stored(text: str, key: str) -> Framework:
@@ -92,7 +95,7 @@ class FrameworkRegistry:
 
         The file (``questions.yaml`` or ``frameworks/*.yaml``) wins; else the latest copy in the database.
         """
-        live = find_framework(framework_id, version)
+        live = find_framework_file(framework_id, version)
         if live is not None:
             return live, self.sha(live)
         with self._engine.connect() as conn:
@@ -105,6 +108,33 @@ class FrameworkRegistry:
         if row is None:
             return None
         return self.by_sha(row.sha256, row.text), row.sha256
+
+    def _refuse_collision(self, framework: Framework, sha: str) -> None:
+        """A version is one content: another content under a stored id and version is refused, naming the file.
+
+        A copy stored by an older program whose hash differs only because the model grew (an optional key added)
+        is equal as a framework and no collision.
+        """
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(frameworks.c.sha256, frameworks.c.text).where(
+                    frameworks.c.key == framework.key, frameworks.c.sha256 != sha
+                )
+            ).all()
+        for row in rows:
+            try:
+                stored = self.by_sha(row.sha256, row.text)
+            except InputError:
+                continue  # a copy this program can no longer read cannot be compared
+            if stored != framework:
+                path = next((p for p in framework_files() if _same_file(p, framework)), None)
+                raise FrameworkCollisionError.single(
+                    str(path) if path else framework.key,
+                    f"version {framework.version} of {framework.id} is stored already with different content "
+                    f"(sha256 {row.sha256[:12]}); give this revision a version of its own",
+                    line=version_line(path) if path else None,
+                    field="version",
+                )
 
     def by_sha(self, sha: str, text: str | None = None) -> Framework:
         with self._lock:
@@ -127,6 +157,7 @@ class FrameworkRegistry:
             if conn.execute(select(frameworks.c.sha256).where(frameworks.c.sha256 == sha)).first() is not None:
                 self._stored.add(sha)
                 return
+        self._refuse_collision(framework, sha)
         row = {
             "sha256": sha,
             "key": framework.key,

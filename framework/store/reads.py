@@ -11,7 +11,7 @@ from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.engine import URL, Connection
 
 from framework.assessment import Assessment, Status
-from framework.errors import StoreError
+from framework.errors import FrameworkUnavailableError, InputError, StoreError
 from framework.models import Framework
 from framework.search import Hit, hits, terms
 from framework.store import audit, fulltext
@@ -155,7 +155,41 @@ class StoreReader:
     def framework_for(self, record: Record) -> Framework:
         """The framework version the record's latest revision was checked against (kept in the database)."""
         with self._guard(f"read the framework of {record.id}"):
-            return self._frameworks.by_sha(record.framework_sha256)
+            return self._kept(record.framework_sha256, record.framework_key)
+
+    def _kept(self, sha: str, key: str) -> Framework:
+        """The stored copy of a version; one that this program cannot read is an error naming the version."""
+        try:
+            return self._frameworks.by_sha(sha)
+        except InputError as exc:
+            raise FrameworkUnavailableError.single(
+                f"database:frameworks/{sha[:12]}",
+                f"the framework version {key} kept in the database cannot be read ({exc.problems[0].message}); "
+                "no other version is used in its place",
+                field="framework",
+            ) from None
+
+    def framework_of_revision(self, assessment_id: str, number: int) -> Framework:
+        """The framework version a given revision was checked against (its copy in the database)."""
+        with self._tx(f"read the framework of revision {number} of {assessment_id}", write=False) as conn:
+            sha = conn.execute(
+                select(revisions.c.framework_sha256).where(
+                    revisions.c.assessment_id == assessment_id, revisions.c.number == number
+                )
+            ).scalar()
+        if sha is None:
+            raise NotFoundError(f"assessment {assessment_id} has no revision {number}")
+        with self._guard(f"read the framework of revision {number} of {assessment_id}"):
+            return self._kept(sha, f"of revision {number}")
+
+    def framework_by_sha(self, sha: str) -> Framework:
+        """A framework version kept in the database, by the SHA-256 of its content."""
+        with self._guard(f"read framework {sha[:12]}"):
+            return self._kept(sha, sha[:12])
+
+    def framework_named(self, framework_id: str, version: str) -> Framework | None:
+        """The framework an assessment naming this id and version is checked against (file, else stored copy)."""
+        return self._framework_named(framework_id, version)
 
     def _framework_named(self, framework_id: str, version: str) -> Framework | None:
         with self._guard("look up a framework"):

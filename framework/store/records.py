@@ -23,10 +23,13 @@ class Action(StrEnum):
     SIGNED_OFF = "signed_off"
     ARCHIVED = "archived"
     RESTORED = "restored"
+    UPGRADED = "upgraded"  # moved to another version of the framework (framework.upgrade)
 
 
 # Actions that append a revision (the audit entry then names the revision and its hash).
-REVISION_ACTIONS = frozenset({Action.CREATED, Action.IMPORTED, Action.DUPLICATED, Action.SAVED, Action.STATUS_CHANGED})
+REVISION_ACTIONS = frozenset(
+    {Action.CREATED, Action.IMPORTED, Action.DUPLICATED, Action.SAVED, Action.STATUS_CHANGED, Action.UPGRADED}
+)
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]{1,39}$")
 
 SORT_KEYS = ("updated", "created", "title", "ipcei", "status", "ecosystem", "phase", "advice", "author", "year")

@@ -202,8 +202,27 @@ class Store(WorkflowReads, IssuedPdfs):
         prepared = self._prepared(assessment, f"save assessment {assessment_id}")
         return self._save(assessment_id, prepared, by, based_on)
 
+    def upgrade_framework(
+        self, assessment_id: str, assessment: Assessment, by: str, based_on: int, detail: dict[str, Any]
+    ) -> Record:
+        """A revision that moves the assessment to another framework version (``framework.upgrade``).
+
+        Recorded as kind and audit action ``upgraded`` with ``detail`` (from, to, what was carried and dropped).
+        A signed-off assessment is refused (FrozenError): it moves only through a new version.
+        """
+        by = check_by(by)
+        prepared = self._prepared(assessment, f"upgrade assessment {assessment_id}")
+        return self._save(assessment_id, prepared, by, based_on, kind=Action.UPGRADED, detail=detail)
+
     def _save(
-        self, aid: str, p: _Prepared, by: str, based_on: int, kind: str | None = None, after: AfterSave | None = None
+        self,
+        aid: str,
+        p: _Prepared,
+        by: str,
+        based_on: int,
+        kind: str | None = None,
+        after: AfterSave | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> Record:
         if isinstance(based_on, bool) or not isinstance(based_on, int) or based_on < 1:
             raise ValueError("based_on is the revision number (1 or more) the edit started from")
@@ -231,7 +250,7 @@ class Store(WorkflowReads, IssuedPdfs):
             action = kind or (Action.STATUS_CHANGED if previous.status != status else Action.SAVED)
             digest = self._append_revision(conn, aid, based_on + 1, previous.hash, p, by, now, action)
             fulltext.replace(conn, aid, p.search_parts)
-            detail = {"hash": digest, "content_hash": p.content_hash, "status": status}
+            detail = {**(detail or {}), "hash": digest, "content_hash": p.content_hash, "status": status}
             if previous.status != status:
                 detail["from_status"] = previous.status
             audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=based_on + 1, detail=detail)
