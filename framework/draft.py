@@ -3,15 +3,14 @@
 The wizard keeps an assessment as plain JSON-like data while it is being filled in. This module knows the
 steps of the wizard (one per question of the framework, after the general data), the state of each step
 (empty, started, complete, has findings), how a value typed into a form becomes a stored answer and back,
-how metadata from a form is validated with messages per field in nl or en, what differs between two
-versions of an assessment and how they are merged, and the file name of the advice PDF.
+how metadata from a form is validated with messages per field in nl or en, and the file name of the advice PDF.
+Two edits of one assessment are merged by :mod:`framework.merge`.
 
 Nothing here imports Streamlit: the pages in ``views/`` draw what these functions return.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -343,57 +342,6 @@ def display_meta(framework: Framework, name: str, value: Any, lang: str) -> str:
     if name in ("created", "updated"):
         return format_date(value, lang)
     return str(value)
-
-
-# --- two versions: what differs, and a merge -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One field that two versions of an assessment answer differently."""
-
-    question: str  # question id, or "meta"
-    field: str
-    mine: Any
-    theirs: Any
-
-    @property
-    def key(self) -> str:
-        return f"{self.question}.{self.field}"
-
-
-def differences(framework: Framework, mine: dict[str, Any], theirs: dict[str, Any]) -> list[Difference]:
-    """Per field, where my version and theirs differ: metadata first, then the questions in order."""
-    found = []
-    my_meta, their_meta = mine.get("meta", {}), theirs.get("meta", {})
-    for name in (*META_FORM_FIELDS, "note"):
-        a, b = my_meta.get(name), their_meta.get(name)
-        if _norm(a) != _norm(b):
-            found.append(Difference("meta", name, a, b))
-    for question in framework.questions():
-        for answer_field in question.fields:
-            a = mine.get("answers", {}).get(question.id, {}).get(answer_field.id)
-            b = theirs.get("answers", {}).get(question.id, {}).get(answer_field.id)
-            if _norm(a) != _norm(b):
-                found.append(Difference(question.id, answer_field.id, a, b))
-    return found
-
-
-def _norm(value: Any) -> Any:
-    return None if is_empty(value) else value
-
-
-def merge(mine: dict[str, Any], theirs: dict[str, Any], diffs: list[Difference], take_mine: set[str]) -> dict[str, Any]:
-    """Their version with my value for each difference whose key is in ``take_mine``."""
-    merged = copy.deepcopy(theirs)
-    for diff in diffs:
-        if diff.key not in take_mine:
-            continue
-        if diff.question == "meta":
-            merged.setdefault("meta", {})[diff.field] = diff.mine
-        else:
-            set_answer(merged, diff.question, diff.field, copy.deepcopy(diff.mine))
-    return merged
 
 
 # --- the advice file -------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ if error := st.session_state.get(state.SAVE_ERROR):
     key = "wf_frozen_error" if signoff.is_frozen(d) else "ui_save_failed"
     st.error(tr(key, detail=plain(error)), icon=":material/error:")
 signoff.wizard_banner(d)
+conflict.flash()
 frozen = signoff.is_frozen(d)
 reviews = signoff.latest_reviews(d["id"])
 
