@@ -46,7 +46,7 @@ def test_a_field_both_changed_is_asked_with_the_base_and_never_decided_silently(
     assert [(c.key, c.base, c.mine, c.theirs) for c in both] == [
         ("q1.answer", old, "Mijn aanleiding.", "Hun aanleiding.")
     ]
-    with pytest.raises(ValueError, match="q1.answer"):
+    with pytest.raises(ValueError, match=r"q1\.answer"):
         merge.resolve(framework, base, mine, theirs, {})
     kept = merge.resolve(framework, base, mine, theirs, {"q1.answer": "theirs"})
     assert kept["answers"]["q1"]["answer"] == "Hun aanleiding." and kept["meta"]["title"] == "Mijn titel"
