@@ -5,27 +5,28 @@ Run with ``scripts/run`` (or ``streamlit run app.py``). The pages draw what ``fr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui import chrome, state
+from ui import chrome, guard, identity, persist, state
 from ui.i18n import tr
 
 st.set_page_config(
     page_title=tr("ui_app_title"),
-    page_icon=":material/balance:",
+    page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"),  # served by the app, no font host
     layout="wide",
     initial_sidebar_state="expanded",
     menu_items={"Get help": None, "Report a bug": None, "About": None},
 )
+guard.slot()  # the one place a database fault is reported, at the top of every page
 chrome.sidebar()
 state.absorb()  # widget values into the draft before any page draws or switches
 # An assessment open in the session or named in the URL (a bookmark, a link from the overview) shows its pages.
 editing = "visible" if state.current() is not None or st.query_params.get("id") else "hidden"
 
 pages = [
-    st.Page(
-        "views/overview.py", title=tr("ui_nav_overview"), icon=":material/list:", url_path="overzicht", default=True
-    ),
+    st.Page("views/overview.py", title=tr("ui_nav_overview"), icon=":material/list:", url_path="start", default=True),
     st.Page("views/new_assessment.py", title=tr("ui_nav_new"), icon=":material/add_circle:", url_path="nieuw"),
     st.Page(
         "views/wizard.py",
@@ -44,4 +45,12 @@ pages = [
         visibility=editing,
     ),
 ]
-st.navigation(pages, position="top").run()
+# The overview is the default page (served at the root); the documented /overzicht opens it too.
+pages.append(st.Page(lambda: st.switch_page("views/overview.py"), title=tr("ui_nav_overview"), url_path="overzicht",
+                     visibility="hidden"))  # fmt: skip
+try:
+    guard.run_page(st.navigation(pages, position="top"))
+finally:  # also after st.stop(): the browser keeps identity and unsaved text; an outage is retried
+    guard.retry(state.save)
+    persist.end_of_run(identity.deployment())
+    guard.finish()

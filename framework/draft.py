@@ -147,6 +147,32 @@ def to_form(answer_field: AnswerField, value: Any) -> Any:
             return value
 
 
+LIST_ITEM_MAX = 1000
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """A form value longer than its field allows: it is not taken (never cut), and the message names the limit."""
+
+    length: int  # characters (text, or the longest item) or items (list)
+    limit: int
+    unit: str  # "chars", "items" or "item_chars"
+
+
+def over_limit(answer_field: AnswerField, raw: Any) -> OverLimit | None:
+    """Whether a form value exceeds the field's limit (text length, number of list items, length of an item)."""
+    if answer_field.type == FieldType.TEXT:
+        length = len(str(raw or ""))
+        return OverLimit(length, answer_field.max_length, "chars") if length > answer_field.max_length else None
+    if answer_field.type == FieldType.LIST:
+        items = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+        if len(items) > answer_field.max_items:
+            return OverLimit(len(items), answer_field.max_items, "items")
+        longest = max((len(i) for i in items), default=0)
+        return OverLimit(longest, LIST_ITEM_MAX, "item_chars") if longest > LIST_ITEM_MAX else None
+    return None
+
+
 def from_form(answer_field: AnswerField, raw: Any) -> Any:
     """A form widget's value as a stored answer; None where nothing was given."""
     match answer_field.type:
@@ -155,7 +181,7 @@ def from_form(answer_field: AnswerField, raw: Any) -> Any:
             return text if text.strip() else None
         case FieldType.LIST:
             items = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
-            return [i[:1000] for i in items[: answer_field.max_items]] or None
+            return [i[:LIST_ITEM_MAX] for i in items[: answer_field.max_items]] or None
         case FieldType.MULTICHOICE:
             known = [o.id for o in answer_field.options]
             return [o for o in known if o in (raw or [])] or None

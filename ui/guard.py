@@ -61,11 +61,11 @@ def message(kind: str) -> str:
 
 
 def _show(kind: str) -> None:
-    if _SHOWN.get():
+    where = _SLOT.get()
+    if _SHOWN.get() or where is None:  # shown already, or a button callback: the page's slot() shows it
         return
     _SHOWN.set(True)
-    where = _SLOT.get()
-    (where if where is not None else st).error(message(kind), icon=":material/cloud_off:")
+    where.error(message(kind), icon=":material/cloud_off:")
 
 
 def report(exc: DatabaseError) -> None:
@@ -86,7 +86,20 @@ def use(call: Callable[[Any], T], default: Any = None) -> T | Any:
         return default
     if st.session_state.pop(DOWN, None):
         log.info("database reachable again")
+        where = _SLOT.get()
+        if _SHOWN.get() and where is not None:  # the message drawn at the top of this run no longer holds
+            where.empty()
+            _SHOWN.set(False)
     return result
+
+
+def run_page(page: Any) -> None:
+    """Run the page; a database fault that a read further down the page meets ends the page there, with the
+    one message (what was drawn stays). The calls that must let the page go on use :func:`use`."""
+    try:
+        page.run()
+    except DatabaseError as exc:
+        report(exc)
 
 
 def retry(save: Callable[[], str]) -> None:

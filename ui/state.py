@@ -87,15 +87,16 @@ def saved_when(d: dict[str, Any]) -> datetime | None:
         return None
 
 
-def ensure(assessment_id: Any) -> dict[str, Any]:
-    """The draft of this assessment: the one in the session, else loaded from the store (raises if unknown)."""
+def ensure(assessment_id: Any) -> dict[str, Any] | None:
+    """The draft of this assessment: the one in the session, else loaded from the store (raises if unknown);
+    None while the database is down (the guard says so)."""
     d = current()
     if d is not None and d["id"] == str(assessment_id):
         return d
     flush()
     record = guard.use(lambda s: s.get(record_id(assessment_id)))
     if record is None:  # the database is down (the guard said so): keep what the session has
-        raise LookupError(assessment_id)
+        return None
     return open_record(record)
 
 
@@ -167,6 +168,11 @@ def absorb() -> None:
         raw = st.session_state[key]
         if answer_field.type == FieldType.SOURCES:
             raw = apply_editor_edits(st.session_state.get(base_key(key), []), raw)
+        over = drafting.over_limit(answer_field, raw)
+        if over is not None:  # never cut: the text stays on screen, unsaved, with a message naming the limit
+            d.setdefault("over", {})[f"{question_id}.{field_id}"] = over
+            continue
+        d.get("over", {}).pop(f"{question_id}.{field_id}", None)
         if drafting.set_answer(d["data"], question_id, field_id, drafting.from_form(answer_field, raw)):
             d["dirty"] = True
     if meta_values:

@@ -40,10 +40,16 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
     match answer_field.type:
         case FieldType.TEXT:
             _text(key, label, help_text, answer_field, disabled)
+            _over(d, question, answer_field)
         case FieldType.LIST:
             st.text_area(label, key=key, disabled=disabled, help=help_text, placeholder=tr("ui_ph_list"), height=120)
             items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
-            st.caption(tr("ui_list_hint", count=len(items)))
+            st.caption(
+                tr("ui_list_hint", count=len(items))
+                + " · "
+                + tr("robust_list_limits", max=answer_field.max_items, item_max=_n(drafting.LIST_ITEM_MAX))
+            )
+            _over(d, question, answer_field)
         case FieldType.CHOICE | FieldType.SCALE:
             _choice(key, label, help_text, answer_field, disabled)
         case FieldType.MULTICHOICE:
@@ -85,13 +91,27 @@ def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField
         help=help_text,
         placeholder=tr("ui_ph_text"),
         height=height,
-        max_chars=answer_field.max_length,
+        # no max_chars: Streamlit would cut or refuse a longer paste without a word; the limit is checked below
     )
-    length = len(str(st.session_state.get(key) or "").strip())
+    length = len(str(st.session_state.get(key) or ""))
+    counter = tr("robust_counter", length=_n(length), max=_n(answer_field.max_length))
     if recommended:
-        over = length > recommended
-        text = tr("ui_counter_over" if over else "ui_counter", length=length, recommended=recommended)
-        st.caption(f":material/warning: {text}" if over else text)
+        over = len(str(st.session_state.get(key) or "").strip()) > recommended
+        counter += " · " + tr("robust_recommended_over" if over else "robust_recommended", recommended=_n(recommended))
+        counter = f":material/warning: {counter}" if over else counter
+    st.caption(counter)
+
+
+def _n(number: int) -> str:
+    """A count the Dutch way (30.000), as the counters show it."""
+    return format_eur(number, lang()).lstrip("€ ") if lang() == "nl" else f"{number:,}"
+
+
+def _over(d: dict[str, Any], question: Question, answer_field: AnswerField) -> None:
+    """The field's value exceeds its limit: it stays on screen, is not saved, and the message names the limit."""
+    over = d.get("over", {}).get(f"{question.id}.{answer_field.id}")
+    if over is not None:
+        st.error(tr(f"robust_over_{over.unit}", length=_n(over.length), max=_n(over.limit)), icon=":material/error:")
 
 
 def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:

@@ -11,9 +11,9 @@ from framework import rules, workflow
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
-from ui import findings, signoff, state
+from ui import findings, guard, signoff, state
 from ui.i18n import lang, tr
-from ui.services import framework_of, pdf_bytes, pdf_viewer_available, store
+from ui.services import framework_of, pdf_bytes, pdf_viewer_available
 from ui.text import plain
 
 d = state.require_draft()
@@ -54,39 +54,41 @@ if incomplete:
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
-sheet = workflow.parafenlijst(store(), d["id"]).model_dump_json()
+sheet = guard.use(lambda s: workflow.parafenlijst(s, d["id"]).model_dump_json())
 file_name = drafting.pdf_filename(meta.title, meta.updated or date.today())
 pdf_lang = meta.language
-try:
-    show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
-    if show_preview:
-        with st.spinner(tr("ui_pdf_rendering")):
-            data = pdf_bytes(canonical, pdf_lang, sheet)
-        if pdf_viewer_available():
-            st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
-        else:
-            st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
-    the_store, who, record = store(), state.actor(), d["id"]
+# The database is down when there is no parafenlijst (the guard said so): no advice without it.
+if sheet is not None:
+    try:
+        show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
+        if show_preview:
+            with st.spinner(tr("ui_pdf_rendering")):
+                data = pdf_bytes(canonical, pdf_lang, sheet)
+            if pdf_viewer_available():
+                st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
+            else:
+                st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
+        the_store, who, record = guard.use(lambda s: s), state.actor(), d["id"]
 
-    def _download() -> bytes:
-        """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
-        content = pdf_bytes(canonical, pdf_lang, sheet)
-        the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
-        return content
+        def _download() -> bytes:
+            """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
+            content = pdf_bytes(canonical, pdf_lang, sheet)
+            the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
+            return content
 
-    st.download_button(
-        tr("ui_pdf_download"),
-        data=_download,
-        file_name=file_name,
-        mime="application/pdf",
-        icon=":material/download:",
-        type="primary",
-        on_click="ignore",
-        key="review|download",
-    )
-    st.caption(tr("ui_pdf_name", name=plain(file_name)))
-except (ImportError, IpceiError) as exc:
-    st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
+        st.download_button(
+            tr("ui_pdf_download"),
+            data=_download,
+            file_name=file_name,
+            mime="application/pdf",
+            icon=":material/download:",
+            type="primary",
+            on_click="ignore",
+            key="review|download",
+        )
+        st.caption(tr("ui_pdf_name", name=plain(file_name)))
+    except (ImportError, IpceiError) as exc:
+        st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])

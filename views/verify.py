@@ -10,9 +10,8 @@ from framework.advice import check_advice
 from framework.errors import IpceiError
 from framework.i18n import format_datetime
 from framework.report.signing import configured_trust
-from ui import identity
+from ui import guard, identity
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import local_time, plain
 
 MAX_UPLOAD_MB = 5  # the server takes no more (server.maxUploadSize); an advice PDF is well under 1 MB
@@ -28,9 +27,11 @@ if upload is None:
 
 try:
     with st.spinner(tr("ui_verify_checking")):
-        result = check_advice(upload.getvalue(), store=store(), trust=configured_trust() or None)
+        result = guard.use(lambda s: check_advice(upload.getvalue(), store=s, trust=configured_trust() or None))
 except IpceiError as exc:
     st.error(tr("ui_verify_failed", detail=plain(exc)), icon=":material/error:")
+    st.stop()
+if result is None:  # the database is down: the guard said so
     st.stop()
 
 sig = result.signature
@@ -73,7 +74,8 @@ elif result.stored == "latest":
 elif result.stored:
     st.info(tr("ui_verify_not_stored"), icon=":material/help:")
 for key, record_id in (("ui_verify_open_signed", result.stored_id), ("ui_verify_open_newer", result.newer_id)):
-    if record_id and identity.may_open(store().get(record_id)):
+    found = guard.use(lambda s, rid=record_id: s.get(rid)) if record_id else None
+    if found is not None and identity.may_open(found):
         st.page_link("views/review.py", label=tr(key), icon=":material/open_in_new:", query_params={"id": record_id})
 
 problems = [*sig.problems, *result.problems]

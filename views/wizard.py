@@ -8,7 +8,7 @@ from framework import draft as drafting
 from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
-from ui import conflict, findings, meta_form, signoff, state, widgets
+from ui import conflict, findings, meta_form, persist, signoff, state, widgets
 from ui.i18n import lang, tr
 from ui.services import framework_of
 from ui.text import local_time, plain
@@ -62,6 +62,7 @@ if error := st.session_state.get(state.SAVE_ERROR):
     st.error(tr(key, detail=plain(error)), icon=":material/error:")
 signoff.wizard_banner(d)
 conflict.flash()
+persist.notice()
 frozen = signoff.is_frozen(d)
 reviews = signoff.latest_reviews(d["id"])
 
