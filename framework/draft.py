@@ -148,6 +148,7 @@ def to_form(answer_field: AnswerField, value: Any) -> Any:
 
 
 LIST_ITEM_MAX = 1000
+AMOUNT_MAX = 1_000_000_000_000  # whole euros
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,12 @@ def over_limit(answer_field: AnswerField, raw: Any) -> OverLimit | None:
             return OverLimit(len(items), answer_field.max_items, "items")
         longest = max((len(i) for i in items), default=0)
         return OverLimit(longest, LIST_ITEM_MAX, "item_chars") if longest > LIST_ITEM_MAX else None
+    if answer_field.type == FieldType.AMOUNT and raw is not None and raw != "":
+        amount = int(raw)
+        if amount < 0:
+            return OverLimit(amount, 0, "amount_min")
+        if amount > AMOUNT_MAX:
+            return OverLimit(amount, AMOUNT_MAX, "amount_max")
     return None
 
 
@@ -190,7 +197,7 @@ def from_form(answer_field: AnswerField, raw: Any) -> Any:
         case FieldType.AMOUNT:
             if raw is None or raw == "":
                 return None
-            return max(0, int(raw))
+            return int(raw)  # the range is checked by over_limit first: never clamped silently
         case FieldType.SOURCES:
             return sources_from_rows(raw or [])[: answer_field.max_items] or None
     return raw  # pragma: no cover

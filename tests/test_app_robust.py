@@ -146,3 +146,24 @@ def test_over_long_paste_stays_on_screen_with_the_limit_named_and_is_not_saved(l
     at.text_area(key=key(at, "q1", "answer")).input(short).run()  # shortened: saved, message gone
     assert not texts(at.error)
     assert open_store().get(record.id).assessment.value("q1", "answer") == short.strip()
+
+
+def test_an_amount_out_of_range_is_refused_in_dutch_and_multiselects_have_no_english_select_all():
+    record = stored()
+    at = open_in_wizard(app(), record.id, "q12")
+    amount_key = key(at, "q12", "private_investment_eur")
+    before = record.assessment.value("q12", "private_investment_eur")
+    proto = at.number_input(key=amount_key).proto
+    assert not proto.has_min and not proto.has_max  # so Streamlit's English range error cannot appear
+    at.number_input(key=amount_key).set_value(-5).run()
+    assert not at.exception, at.exception
+    assert any("niet negatief" in e for e in texts(at.error)), texts(at.error)
+    assert open_store().get(record.id).assessment.value("q12", "private_investment_eur") == before  # not clamped
+    at.number_input(key=amount_key).set_value(7_000_000).run()
+    assert not texts(at.error)
+    assert open_store().get(record.id).assessment.value("q12", "private_investment_eur") == 7_000_000
+    at.query_params["step"] = "q4"
+    at.switch_page("views/wizard.py").run()
+    assert at.multiselect, "q4 has a multichoice field"
+    for widget in at.multiselect:
+        assert not widget.proto.select_all, widget.label  # no English «Select all»

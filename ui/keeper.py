@@ -54,6 +54,8 @@ export default function (component) {
         s.typing = t;
       }
     }, true);
+    // A text field sends its value to the server when it loses the focus (Streamlit's commit): typed, then sent.
+    document.addEventListener("focusout", (e) => { if (e.target === s.typing) s.typing = null; }, true);
     w.addEventListener("beforeunload", (e) => {
       if (s.typing || s.unsaved) { e.preventDefault(); e.returnValue = ""; return ""; }
     });

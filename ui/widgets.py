@@ -62,12 +62,11 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 help=help_text,
                 format_func=labels.__getitem__,
                 placeholder=tr("ui_ph_multi"),
+                select_all=False,  # Streamlit's «Select all» is English only
             )
         case FieldType.AMOUNT:
-            st.number_input(
+            st.number_input(  # no min/max: Streamlit's range error is English; checked below, in Dutch
                 label,
-                min_value=0,
-                max_value=1_000_000_000_000,
                 step=1_000_000,
                 value=None,
                 key=key,
@@ -77,8 +76,9 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 format="%d",
             )
             amount = st.session_state.get(key)
-            if amount is not None:
+            if amount is not None and drafting.over_limit(answer_field, amount) is None:
                 st.caption(format_eur(int(amount), lang()))
+            _over(d, question, answer_field)
 
 
 def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:

@@ -199,7 +199,7 @@ def side_by_side() -> None:
     picked = st.multiselect(
         tr("compare_pick"), options, key=IDS, max_selections=compare.MAX_SUBJECTS,
         format_func=lambda i: labels.get(i, i), placeholder=tr("compare_pick_placeholder"),
-        help=tr("compare_pick_help", limit=LIST_LIMIT),
+        help=tr("compare_pick_help", limit=LIST_LIMIT), select_all=False,  # no English «Select all»
     )  # fmt: skip
     if len(picked) < compare.MIN_SUBJECTS:
         st.info(tr("compare_pick_more"), icon=":material/info:")
