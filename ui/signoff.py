@@ -135,7 +135,7 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
         if step.step is workflow.Step.RETURN:
             continue  # in the verdict form
         if step.step is workflow.Step.SIGN_OFF:
-            problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name), default=[])
+            problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
             if problems:
                 st.warning(tr("wf_four_eyes_note", problems=plain("; ".join(problems))), icon=":material/visibility:")
             st.caption(tr("wf_signed_pdf" if configured_key() else "wf_unsigned_pdf"))
@@ -178,10 +178,20 @@ def _refuse(exc: IpceiError) -> None:
     st.session_state["wf|refused"] = tr(key, reason=plain(exc), detail=plain(exc))
 
 
+def _in_language(exc: TransitionError, d: dict[str, Any], who: workflow.Actor) -> IpceiError:
+    """The four-eyes refusal in the user's language (the domain's reasons, asked again in ``lang()``)."""
+    record = guard.use(lambda s: s.get(d["id"]))
+    problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
+    return TransitionError("; ".join(problems)) if record is not None and problems else exc
+
+
 def _take(d: dict[str, Any], step: workflow.Step, who: workflow.Actor) -> None:
     """Button callback (runs before the page is drawn, so the page shows the new status at once)."""
     try:
         record = guard.use(lambda s: workflow.transition(s, d["id"], step, who, based_on=d["revision"]))
+    except TransitionError as exc:
+        _refuse(_in_language(exc, d, who) if step is workflow.Step.SIGN_OFF else exc)
+        return
     except IpceiError as exc:
         _refuse(exc)
         return
