@@ -167,3 +167,20 @@ def test_an_amount_out_of_range_is_refused_in_dutch_and_multiselects_have_no_eng
     assert at.multiselect, "q4 has a multichoice field"
     for widget in at.multiselect:
         assert not widget.proto.select_all, widget.label  # no English «Select all»
+
+
+def test_every_store_call_of_the_pages_goes_through_the_guard():
+    """No page or view helper calls the store but through ui.guard (compare's deeper reads: guard.run_page)."""
+    root = Path(__file__).resolve().parent.parent
+    allowed = {"ui/services.py", "ui/guard.py", "views/compare.py"}
+    direct = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("views", "ui")
+        for path in sorted((root / folder).glob("*.py"))
+        if str(path.relative_to(root)) not in allowed
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "store()" in line or "import store" in line
+    ]
+    assert direct == []
+    app_text = (root / "app.py").read_text(encoding="utf-8")
+    assert "guard.run_page(" in app_text and "guard.slot()" in app_text
