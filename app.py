@@ -22,6 +22,8 @@ st.set_page_config(
 guard.slot()  # the one place a database fault is reported, at the top of every page
 chrome.sidebar()
 state.absorb()  # widget values into the draft before any page draws or switches
+persist.keep(identity.deployment())  # the browser keeps identity and an unsaved draft; warns before a reload
+guard.retry(state.save)  # the database was down in an earlier run: try again every few seconds
 # An assessment open in the session or named in the URL (a bookmark, a link from the overview) shows its pages.
 editing = "visible" if state.current() is not None or st.query_params.get("id") else "hidden"
 
@@ -50,7 +52,6 @@ pages.append(st.Page(lambda: st.switch_page("views/overview.py"), title=tr("ui_n
                      visibility="hidden"))  # fmt: skip
 try:
     guard.run_page(st.navigation(pages, position="top"))
-finally:  # also after st.stop(): the browser keeps identity and unsaved text; an outage is retried
-    guard.retry(state.save)
-    persist.end_of_run(identity.deployment())
+finally:
+    guard.retry(state.save)  # a fault in this run (not after st.stop(): then the call above covers it)
     guard.finish()

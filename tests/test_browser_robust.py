@@ -220,3 +220,48 @@ def two_pages():
             for page, name in zip(pages, ("robust-merge-anna", "robust-merge-bram"), strict=True):
                 shot(page, name)
             browser.close()
+
+
+@pytest.mark.postgres
+def test_text_saved_during_an_outage_survives_a_reload_and_is_saved_when_the_database_is_back(tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    from store_support import PrivateServer, pg_bindir, postgres_base_url
+
+    check_browser_prerequisites()
+    postgres_base_url()  # skipped locally / failed in CI without PostgreSQL
+    if pg_bindir() is None:
+        pytest.fail("no PostgreSQL server binaries under /usr/lib/postgresql")
+    database = PrivateServer(Path(tempfile.mkdtemp(prefix="ipcei-pg-reload-")))
+    assessment, _ = load_assessment(EXAMPLE)
+    record = open_store(database.url).create(assessment, "Test")
+    app = Server(tmp_path / "data", ARTIFACTS / "streamlit-outage.log", env={"IPCEI_DATABASE_URL": database.url})
+    text = "Getypt terwijl de database weg was; na het vernieuwen van de pagina mag dit niet weg zijn."
+    try:
+        with browser_page(1400, "robust-outage-reload") as page:
+            page.on("dialog", lambda dialog: dialog.accept())  # the user confirms the reload
+            visit(page, f"{app.url}/invullen?id={record.id}&step=q2")
+            state_who(page, "O. Storing", "Beleidsmedewerker")
+            database.stop()
+            box = page.locator('div[class*="st-key-a-"][class*="-q2-answer "] textarea')
+            box.fill(text)
+            box.press("Tab")
+            settle(page)
+            page.get_by_text("De database is op dit moment niet bereikbaar").first.wait_for()
+            shot(page, "robust-outage")
+            page.reload()
+            page.wait_for_selector(IDLE)
+            database.start()
+            # no action of the user: the retry finds the database, the page comes back with the kept text
+            page.get_by_text("teruggezet uit deze browser").first.wait_for(timeout=90_000)
+            settle(page)
+            box.wait_for()
+            assert box.input_value() == text
+            assert page.locator('[data-testid="stSidebar"]').get_by_label("Uw naam").input_value() == "O. Storing"
+        saved = open_store(database.url).get(record.id)
+        assert saved.assessment.value("q2", "answer") == text
+        assert saved.updated_by == "O. Storing"
+    finally:
+        app.stop()
+        database.remove()

@@ -27,10 +27,12 @@ T = TypeVar("T")
 log = logging.getLogger("ipcei.app.store")
 
 DOWN = "guard_down"  # session state: the kind of the last fault while it lasts
+TOLD = "guard_told"  # session state: the browser was given the draft that could not be saved (ui.persist)
 # Where this run's message goes (made at the top of the page by app.py), and whether it was shown: per run
 # (each run has its own thread and context), never shared between sessions.
 _SLOT: ContextVar[Any] = ContextVar("ipcei_guard_slot", default=None)
 _SHOWN: ContextVar[bool] = ContextVar("ipcei_guard_shown", default=False)
+_RETRYING: ContextVar[bool] = ContextVar("ipcei_guard_retrying", default=False)
 RETRY_SECONDS = 3.0
 
 
@@ -38,6 +40,7 @@ def slot() -> None:
     """Reserve the place of the fault message at the top of the page (called by app.py before a page draws)."""
     _SLOT.set(st.empty())
     _SHOWN.set(False)
+    _RETRYING.set(False)
     if st.session_state.get(DOWN):
         _show(st.session_state[DOWN])
 
@@ -102,18 +105,22 @@ def run_page(page: Any) -> None:
         report(exc)
 
 
-def retry(save: Callable[[], str]) -> None:
-    """While the database is down and the draft has unsaved changes, try to save every few seconds."""
+@st.fragment(run_every=RETRY_SECONDS)
+def _again(save: Callable[[], str]) -> None:
     if not down():
         return
+    outcome = save()
+    if outcome == "unchanged":  # nothing to save: ask the database whether it is back
+        use(lambda s: s.frameworks())
+    if not down() or (outcome == "error" and not st.session_state.get(TOLD)):
+        st.rerun(scope="app")  # back: draw the page again; or once, so that the browser keeps the draft
 
-    @st.fragment(run_every=RETRY_SECONDS)
-    def _again() -> None:
-        if not down():
-            return
-        if save() == "unchanged":  # nothing to save: ask the database whether it is back
-            use(lambda s: s.frameworks())
-        if not down():
-            st.rerun(scope="app")
 
-    _again()
+def retry(save: Callable[[], str]) -> None:
+    """While the database is down, try every few seconds (saving the draft if it has changes); once it is back,
+    rerun the page. Called before the page (a fault of an earlier run) and after it (a fault of this run; a page
+    that called ``st.stop()`` gets no fragment then, so the one before the page is what covers it)."""
+    if not down() or _RETRYING.get():
+        return
+    _RETRYING.set(True)
+    _again(save)

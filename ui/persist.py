@@ -17,13 +17,14 @@ import streamlit as st
 
 from framework.draft import assessment_from_data
 from framework.i18n import LANGUAGES
-from ui import keeper, state
+from ui import guard, keeper, state
 from ui.i18n import LANG_KEY, tr
 
 COOKIE = "ipcei_identity"
 _RESTORED = "persist_restored"
 _HANDLED = "persist_handled"
 _NOTICE = "persist_notice"
+_KEPT = "persist_kept"
 MAX_NAME = 120
 
 
@@ -102,8 +103,9 @@ def notice() -> None:
         st.info(tr("robust_restored"), icon=":material/restore:")
 
 
-def end_of_run(deployment: bool) -> None:
-    """Hand this run's state to the browser (identity, unsaved draft) and take back what it kept."""
+def keep(deployment: bool) -> None:
+    """Before the page draws: hand the browser the identity and a draft that could not be saved (the database
+    is down), and take back what it kept (a draft from before a reload is put back, once)."""
     data: dict[str, Any] = {"identity": {"lang": st.session_state.get(LANG_KEY)}}
     if not deployment:
         data["identity"].update(
@@ -111,11 +113,21 @@ def end_of_run(deployment: bool) -> None:
         )
     d = state.current()
     if d is not None:
-        data["unsaved"] = bool(d["dirty"])
-        if d["dirty"]:
+        # A change absorbed in this run is saved by the page; unsaved is a draft whose save already failed, or
+        # a value over its limit.
+        failed = bool(d["dirty"]) and guard.down()
+        st.session_state[guard.TOLD] = failed
+        data["unsaved"] = failed or bool(d.get("over"))
+        if failed:
             data["keep"] = {"id": d["id"], "revision": d["revision"], "data": d["data"]}
-        else:
+        elif not d["dirty"]:
             data["drop"] = d["id"]
-    kept = keeper.mount(data)
+    st.session_state[_KEPT] = keeper.mount(data)
+    restore_draft()
+
+
+def restore_draft() -> None:
+    """Put back a draft the browser kept for the open assessment (once per session); rerun when it did."""
+    kept = st.session_state.get(_KEPT) or {}
     if kept and _restore_draft(kept):
         st.rerun()

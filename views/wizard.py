@@ -26,6 +26,7 @@ if d is None:
     st.page_link("views/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
     st.stop()
 
+persist.restore_draft()  # a draft this browser kept before a reload (the database was down then)
 state.flush()  # autosave: every committed change goes to the store at once, so a reload loses nothing
 framework = framework_of(d["data"])
 assessment = drafting.assessment_from_data(d["data"])
