@@ -53,7 +53,7 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
                     {
                         tr("ui_import_line"): str(p.line or ""),
                         tr("ui_import_field"): p.field or tr("ui_import_whole_file"),
-                        tr("ui_import_message"): p.message,
+                        tr("ui_import_message"): p.text(lang()),  # Dutch where the domain has it
                     }
                     for p in exc.problems
                 ],
