@@ -3,15 +3,14 @@
 The wizard keeps an assessment as plain JSON-like data while it is being filled in. This module knows the
 steps of the wizard (one per question of the framework, after the general data), the state of each step
 (empty, started, complete, has findings), how a value typed into a form becomes a stored answer and back,
-how metadata from a form is validated with messages per field in nl or en, what differs between two
-versions of an assessment and how they are merged, and the file name of the advice PDF.
+how metadata from a form is validated with messages per field in nl or en, and the file name of the advice PDF.
+Two edits of one assessment are merged by :mod:`framework.merge`.
 
 Nothing here imports Streamlit: the pages in ``views/`` draw what these functions return.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -154,6 +153,45 @@ def to_form(answer_field: AnswerField, value: Any) -> Any:
             return value
 
 
+LIST_ITEM_MAX = 1000
+AMOUNT_MAX = 1_000_000_000_000  # whole euros
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """A form value longer than its field allows: it is not taken (never cut), and the message names the limit."""
+
+    length: float  # characters (text, or the longest item), items (list), or the value (amount, number)
+    limit: float
+    unit: str  # "chars", "items", "item_chars", "amount_min", "amount_max", "number_min" or "number_max"
+
+
+def over_limit(answer_field: AnswerField, raw: Any) -> OverLimit | None:
+    """Whether a form value exceeds the field's limit (text length, number of list items, length of an item)."""
+    if answer_field.type == FieldType.TEXT:
+        length = len(str(raw or ""))
+        return OverLimit(length, answer_field.max_length, "chars") if length > answer_field.max_length else None
+    if answer_field.type == FieldType.LIST:
+        items = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+        if len(items) > answer_field.max_items:
+            return OverLimit(len(items), answer_field.max_items, "items")
+        longest = max((len(i) for i in items), default=0)
+        return OverLimit(longest, LIST_ITEM_MAX, "item_chars") if longest > LIST_ITEM_MAX else None
+    if answer_field.type == FieldType.AMOUNT and raw is not None and raw != "":
+        amount = int(raw)
+        if amount < 0:
+            return OverLimit(amount, 0, "amount_min")
+        if amount > AMOUNT_MAX:
+            return OverLimit(amount, AMOUNT_MAX, "amount_max")
+    if answer_field.type in (FieldType.NUMBER, FieldType.INTEGER) and raw is not None and raw != "":
+        value = float(raw)  # the widget has no range (Streamlit's range error is English): the bounds are here
+        if answer_field.min is not None and value < answer_field.min:
+            return OverLimit(value, answer_field.min, "number_min")
+        if answer_field.max is not None and value > answer_field.max:
+            return OverLimit(value, answer_field.max, "number_max")
+    return None
+
+
 def from_form(answer_field: AnswerField, raw: Any) -> Any:
     """A form widget's value as a stored answer; None where nothing was given."""
     if answer_field.type in fieldtypes.TYPES:
@@ -164,7 +202,7 @@ def from_form(answer_field: AnswerField, raw: Any) -> Any:
             return text if text.strip() else None
         case FieldType.LIST:
             items = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
-            return [i[:1000] for i in items[: answer_field.max_items]] or None
+            return [i[:LIST_ITEM_MAX] for i in items[: answer_field.max_items]] or None
         case FieldType.MULTICHOICE:
             known = [o.id for o in answer_field.options]
             return [o for o in known if o in (raw or [])] or None
@@ -173,7 +211,7 @@ def from_form(answer_field: AnswerField, raw: Any) -> Any:
         case FieldType.AMOUNT:
             if raw is None or raw == "":
                 return None
-            return max(0, int(raw))
+            return int(raw)  # the range is checked by over_limit first: never clamped silently
         case FieldType.SOURCES:
             return sources_from_rows(raw or [])[: answer_field.max_items] or None
     return raw  # pragma: no cover
@@ -353,57 +391,6 @@ def display_meta(framework: Framework, name: str, value: Any, lang: str) -> str:
     if name in ("created", "updated"):
         return format_date(value, lang)
     return str(value)
-
-
-# --- two versions: what differs, and a merge -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One field that two versions of an assessment answer differently."""
-
-    question: str  # question id, or "meta"
-    field: str
-    mine: Any
-    theirs: Any
-
-    @property
-    def key(self) -> str:
-        return f"{self.question}.{self.field}"
-
-
-def differences(framework: Framework, mine: dict[str, Any], theirs: dict[str, Any]) -> list[Difference]:
-    """Per field, where my version and theirs differ: metadata first, then the questions in order."""
-    found = []
-    my_meta, their_meta = mine.get("meta", {}), theirs.get("meta", {})
-    for name in (*META_FORM_FIELDS, "note"):
-        a, b = my_meta.get(name), their_meta.get(name)
-        if _norm(a) != _norm(b):
-            found.append(Difference("meta", name, a, b))
-    for question in framework.questions():
-        for answer_field in question.fields:
-            a = mine.get("answers", {}).get(question.id, {}).get(answer_field.id)
-            b = theirs.get("answers", {}).get(question.id, {}).get(answer_field.id)
-            if _norm(a) != _norm(b):
-                found.append(Difference(question.id, answer_field.id, a, b))
-    return found
-
-
-def _norm(value: Any) -> Any:
-    return None if is_empty(value) else value
-
-
-def merge(mine: dict[str, Any], theirs: dict[str, Any], diffs: list[Difference], take_mine: set[str]) -> dict[str, Any]:
-    """Their version with my value for each difference whose key is in ``take_mine``."""
-    merged = copy.deepcopy(theirs)
-    for diff in diffs:
-        if diff.key not in take_mine:
-            continue
-        if diff.question == "meta":
-            merged.setdefault("meta", {})[diff.field] = diff.mine
-        else:
-            set_answer(merged, diff.question, diff.field, copy.deepcopy(diff.mine))
-    return merged
 
 
 # --- the advice file -------------------------------------------------------------------------------------

@@ -17,13 +17,19 @@ class Problem:
         source: the file name (or another label for where the input came from).
         line: the 1-based line in that file, when known.
         field: the dotted path of the field concerned, e.g. ``answers.q2.severity``.
-        message: what is wrong, in plain words.
+        message: what is wrong, in plain words (English, as the command line prints it).
+        nl: the same in Dutch, for the app's Dutch interface ('' where no Dutch text exists yet).
     """
 
     source: str
     line: int | None
     field: str
     message: str
+    nl: str = ""
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (nl or en), English where no Dutch text exists."""
+        return self.nl if lang == "nl" and self.nl else self.message
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -47,8 +53,8 @@ class InputError(IpceiError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, source: str, message: str, *, line: int | None = None, field: str = "") -> InputError:
-        return cls([Problem(source=source, line=line, field=field, message=message)])
+    def single(cls, source: str, message: str, *, line: int | None = None, field: str = "", nl: str = "") -> InputError:
+        return cls([Problem(source=source, line=line, field=field, message=message, nl=nl)])
 
 
 class FrameworkMismatchError(InputError):

@@ -13,12 +13,31 @@ from pydantic import BaseModel, ValidationError
 
 from framework.assessment import Assessment, answer_model, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
+from framework.i18n import t
 from framework.models import Framework, Located
 from framework.yamlio import LineMap, dotted, line_of, parse_bytes, read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FRAMEWORK = ROOT / "questions.yaml"
 FRAMEWORKS_DIR = ROOT / "frameworks"
+
+
+# pydantic's error types the Dutch interface names in Dutch (robust_err_<type> in framework/texts/robust.yaml)
+_DUTCH_TYPES = (
+    "missing", "extra_forbidden", "string_too_long", "string_too_short", "too_long", "too_short", "literal_error",
+    "int_type", "int_parsing", "string_type", "list_type", "dict_type", "greater_than_equal", "less_than_equal",
+    "date_from_datetime_parsing", "date_parsing", "bool_type", "enum",
+)  # fmt: skip
+
+
+def _dutch(error: dict) -> str:
+    """A pydantic error in Dutch, from the catalog ('' for a type without a Dutch text)."""
+    kind = error["type"]
+    if kind not in _DUTCH_TYPES:
+        return ""
+    ctx = error.get("ctx") or {}
+    names = ("max_length", "min_length", "ge", "le", "expected")
+    return t(f"robust_err_{kind}", "nl", **{name: ctx.get(name, "") for name in names})
 
 
 def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, prefix: tuple = ()) -> list[Problem]:
@@ -46,7 +65,8 @@ def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, 
             message = "unknown field (not part of the format)"
         elif error["type"] == "missing":
             message = "required field is missing"
-        problems.append(Problem(source=source, line=line_of(lines, loc), field=dotted(loc), message=message))
+        nl = _dutch(error) if not isinstance(cause, Located) else ""
+        problems.append(Problem(source=source, line=line_of(lines, loc), field=dotted(loc), message=message, nl=nl))
     return problems
 
 

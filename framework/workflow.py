@@ -19,6 +19,7 @@ from typing import Any
 
 from framework.assessment import Assessment, Status
 from framework.errors import TransitionError
+from framework.i18n import t
 from framework.report.view import ReviewNote, SignOffEntry, SignOffSheet
 from framework.store import Record, Store, audit
 from framework.store.signoffs import ReviewEntry, SignOff, add_reviews, add_signoff, add_supersession
@@ -135,15 +136,19 @@ def last_editor(store: Store, assessment_id: str) -> str:
     return (edits or history)[-1].by
 
 
-def four_eyes_problems(store: Store, record: Record, approver: str) -> list[str]:
-    """Why ``approver`` may not sign off ``record``: the author or the last editor (empty when allowed)."""
+def four_eyes_problems(store: Store, record: Record, approver: str, lang: str = "en") -> list[str]:
+    """Why ``approver`` may not sign off ``record``: the author or the last editor (empty when allowed).
+
+    Args:
+        lang: the language of the reasons (the app passes the user's; the command line keeps English).
+    """
     problems = []
     authors = {record.assessment.meta.author, record.created_by}
     if any(same_person(approver, a) for a in authors):
-        problems.append(f"{approver} is the author of this assessment; a second person must sign off (four eyes)")
+        problems.append(t("robust_four_eyes_author", lang, name=approver))
     editor = last_editor(store, record.id)
     if same_person(approver, editor):
-        problems.append(f"{approver} made the last edit; someone else must sign off (four eyes)")
+        problems.append(t("robust_four_eyes_editor", lang, name=approver))
     return problems
 
 

@@ -78,6 +78,25 @@ class _Refused(Exception):
         self.message, self.line, self.field = message, line, field
 
 
+_TRANSLATING = False
+
+
+def _nl(key: str, **params: object) -> str:
+    """A reader's message in Dutch (``robust_err_<key>``); '' while the catalog itself is being read."""
+    global _TRANSLATING
+    if _TRANSLATING:  # the catalog is read by this module: a broken catalog file must not recurse
+        return ""
+    _TRANSLATING = True
+    try:
+        from framework.i18n import t  # framework.i18n reads its catalog with this module
+
+        return t(f"robust_err_{key}", "nl", **params)
+    except (KeyError, InputError):
+        return ""
+    finally:
+        _TRANSLATING = False
+
+
 def _read_bytes(data: bytes, source: str) -> str:
     if len(data) > MAX_BYTES:
         raise InputError.single(
@@ -85,12 +104,14 @@ def _read_bytes(data: bytes, source: str) -> str:
         )
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputError.single(source, "contains a NUL byte; a text file was expected", line=line)
+        raise InputError.single(source, "contains a NUL byte; a text file was expected", line=line, nl=_nl("nul"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError.single(source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line) from None
+        raise InputError.single(
+            source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line, nl=_nl("utf8")
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -231,7 +252,9 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "not valid YAML"
-        raise InputError.single(source, f"not valid YAML: {message}", line=line) from None
+        raise InputError.single(
+            source, f"not valid YAML: {message}", line=line, nl=_nl("yaml", detail=message)
+        ) from None
     except yaml.reader.ReaderError as exc:  # a control character
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
         raise InputError.single(source, f"not valid YAML: {exc.reason}", line=line) from None
@@ -271,7 +294,9 @@ def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise InputError.single(source, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+        raise InputError.single(
+            source, f"not valid JSON: {exc.msg}", line=exc.lineno, nl=_nl("json", detail=exc.msg)
+        ) from None
     except ValueError as exc:
         line = _constant_line(text) if "is not allowed in JSON" in str(exc) else None
         raise InputError.single(source, f"not valid JSON: {exc}", line=line or _yaml_line(text, source)) from None

@@ -104,19 +104,10 @@ async def shared_pair(browser, server, framework, record_id: str, latencies: lis
         await commit(one, "q1", "GEDEELD-EEN schreef de aanleiding.")
         await next_step(one, framework, "q2", latencies)  # saved: revision 2
         await commit(two, "q2", "GEDEELD-TWEE schreef de ernst.")  # based on revision 1: a conflict
-        await two.get_by_text("heeft deze beoordeling op").first.wait_for()
-        seen["conflict_shown"] = True
-        seen["mine_and_theirs"] = (
-            await two.get_by_text("GEDEELD-EEN schreef de aanleiding.").count() > 0
-            and await two.get_by_text("GEDEELD-TWEE schreef de ernst.").count() > 0
-        )
-        for key, choice in (("q1-answer", re.compile("^Versie van")), ("q2-answer", re.compile("^Uw versie$"))):
-            radio = two.locator(f'div[class*="st-key-c-"][class*="-{key}"]')
-            await radio.get_by_text(choice).first.click()
-            await settle(two)
-        await two.get_by_role("button", name="Keuzes toepassen en opslaan").click()
-        await settle(two)
-        await two.get_by_text("heeft deze beoordeling op").first.wait_for(state="detached")
+        # each changed a field the other did not: the three-way merge keeps both without asking
+        await two.get_by_text("Beide zijn bewaard").first.wait_for()
+        seen["merged"] = True
+        seen["no_question"] = not await two.get_by_text("heeft deze beoordeling op").count()
     finally:
         await first.close()
         await second.close()
@@ -164,8 +155,8 @@ def test_ten_sessions_and_a_conflict_on_postgresql(tmp_path, pg_url, framework):
             assert answers[question]["answer"] == f"SESSIE-{n:02d} schreef dit bij {question}.", (n, question)
         foreign = {m for m in re.findall(r"SESSIE-\d\d|GEDEELD-\w+", str(answers)) if m != f"SESSIE-{n:02d}"}
         assert not foreign, f"assessment {n} holds text of {foreign}"
-    # the conflict was shown with both versions, and the merge kept both users' text
-    assert seen == {"conflict_shown": True, "mine_and_theirs": True}
+    # the conflict was found and merged three ways without a question, keeping both users' text
+    assert seen == {"merged": True, "no_question": True}
     shared = store.get(shared_id)
     assert shared.assessment.answers["q1"]["answer"] == "GEDEELD-EEN schreef de aanleiding."
     assert shared.assessment.answers["q2"]["answer"] == "GEDEELD-TWEE schreef de ernst."

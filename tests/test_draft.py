@@ -173,22 +173,6 @@ def test_meta_form_keeps_what_it_does_not_show(framework):
     )
 
 
-def test_differences_and_merge(framework):
-    assessment, _ = load_assessment(FULL)
-    theirs = assessment.model_dump(mode="json")
-    mine = assessment.model_dump(mode="json")
-    draft.set_answer(mine, "q1", "answer", "Mijn aanleiding.")
-    draft.set_answer(mine, "q2", "severity", "paracetamol")
-    mine["meta"]["title"] = "Mijn titel"
-    diffs = draft.differences(framework, mine, theirs)
-    assert [d.key for d in diffs] == ["meta.title", "q1.answer", "q2.severity"]
-    merged = draft.merge(mine, theirs, diffs, take_mine={"q1.answer", "meta.title"})
-    assert merged["answers"]["q1"]["answer"] == "Mijn aanleiding."
-    assert merged["answers"]["q2"]["severity"] == theirs["answers"]["q2"]["severity"]
-    assert merged["meta"]["title"] == "Mijn titel"
-    assert draft.differences(framework, merged, merged) == []
-
-
 def test_display_values(framework):
     q12 = framework.question("q12")
     assert draft.display_value(q12.field("private_investment_eur"), 230_000_000, "nl") == "€ 230.000.000"

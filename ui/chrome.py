@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from framework.i18n import LANGUAGES, default_language
-from ui import identity
+from ui import identity, persist
 from ui.i18n import LANG_KEY, remember, tr
 from ui.state import USER_NAME, USER_ROLE
 
@@ -15,6 +15,7 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 def sidebar() -> None:
     """Draw the language choice and who is working; in a deployment, stop here until someone may work."""
+    persist.restore_identity(identity.deployment())  # what this browser kept: before the widgets draw
     st.session_state.setdefault(LANG_KEY, default_language())
     remember(st.session_state[LANG_KEY])
     with st.sidebar:

@@ -1,4 +1,9 @@
-"""Someone else saved the assessment meanwhile: show both versions of what differs and let the user choose."""
+"""Someone else saved the assessment meanwhile: a three-way merge against the revision both started from.
+
+A field only one side changed takes that side's value without asking; a field both changed differently shows the
+common base, my version and theirs, and the user chooses per field. The merge itself is
+:mod:`framework.merge`; this module only draws it. Every store call goes through :mod:`ui.guard`.
+"""
 
 from __future__ import annotations
 
@@ -7,71 +12,119 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
+from framework import merge
 from framework.errors import ConflictError
 from framework.i18n import format_datetime
 from framework.models import Framework
-from ui import state
+from ui import guard, state
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import local_time, plain
 
+FLASH = "conflict_flash"
 
-def _label(framework: Framework, diff: drafting.Difference) -> str:
-    if diff.question == "meta":
-        return tr("ui_meta_" + ("budget" if diff.field == "national_budget_eur" else diff.field))
-    question = framework.question(diff.question)
-    answer_field = question.field(diff.field) if question else None
+
+def _label(framework: Framework, change: merge.FieldChange) -> str:
+    if change.question == "meta":
+        return tr("ui_meta_" + ("budget" if change.field == "national_budget_eur" else change.field))
+    question = framework.question(change.question)
+    answer_field = question.field(change.field) if question else None
     if question is None or answer_field is None:
-        return diff.key
+        return change.key
     return f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
 
 
-def _shown(framework: Framework, diff: drafting.Difference, value: Any) -> str:
-    if diff.question == "meta":
-        text = drafting.display_meta(framework, diff.field, value, lang())
+def _shown(framework: Framework, change: merge.FieldChange, value: Any) -> str:
+    if change.question == "meta":
+        text = drafting.display_meta(framework, change.field, value, lang())
     else:
-        question = framework.question(diff.question)
-        text = drafting.display_value(question.field(diff.field) if question else None, value, lang())
+        question = framework.question(change.question)
+        text = drafting.display_value(question.field(change.field) if question else None, value, lang())
     return text or tr("ui_empty_value")
+
+
+def flash() -> None:
+    """The outcome of an automatic merge, shown once on the page after it."""
+    if text := st.session_state.pop(FLASH, None):
+        st.info(text, icon=":material/merge:")
+
+
+def _save(d: dict[str, Any], merged: dict[str, Any], theirs: Any, step_id: str) -> str:
+    """Save the merged data on top of their revision: 'saved', 'conflict' (another save came in) or 'down'."""
+    try:
+        record = guard.use(
+            lambda s: s.save(
+                state.record_id(d["id"]), drafting.assessment_from_data(merged), state.actor(), based_on=theirs.revision
+            )
+        )
+    except ConflictError:
+        return "conflict"  # yet another save came in: the next run shows the new differences
+    if record is None:
+        return "down"  # the guard showed why; the choices and the draft stay
+    state.open_record(record, step=step_id)
+    return "saved"
 
 
 def render(d: dict[str, Any], framework: Framework, step_id: str) -> None:
     """Draw the conflict between the draft and the latest stored version, and resolve it on request."""
-    theirs = store().get(state.record_id(d["id"]))
+    theirs = guard.use(lambda s: s.get(state.record_id(d["id"])))
+    base = guard.use(lambda s: s.revision(state.record_id(d["id"]), d["revision"]))
+    if theirs is None or base is None:  # the database is down: the guard said so; the draft stays as it is
+        return
     their_data = theirs.assessment.model_dump(mode="json")
-    diffs = drafting.differences(framework, d["data"], their_data)
-    if not diffs:  # the other save says the same as ours: nothing to choose
-        state.open_record(theirs, step=step_id)
-        st.rerun()
+    found = merge.changes(framework, base.model_dump(mode="json"), d["data"], their_data)
+    choose = merge.to_choose(found)
     who = plain(getattr(theirs, "updated_by", "") or "?")
+    if not choose:  # nothing both changed: each side's own changes are kept without asking
+        mine_only = [c for c in found if c.side is merge.Side.MINE]
+        if not mine_only:  # their save already says everything ours did
+            state.open_record(theirs, step=step_id)
+        elif (outcome := _save(d, merge.merge(their_data, found, set()), theirs, step_id)) != "saved":
+            if outcome == "down":
+                return
+            st.rerun()
+        st.session_state[FLASH] = tr(
+            "robust_merged_auto",
+            who=who,
+            mine=len(mine_only),
+            theirs=sum(1 for c in found if c.side is merge.Side.THEIRS),
+        )
+        st.rerun()
     st.warning(
-        tr("ui_conflict_intro", who=who, when=format_datetime(local_time(theirs.updated_at)), count=len(diffs)),
+        tr("ui_conflict_intro", who=who, when=format_datetime(local_time(theirs.updated_at)), count=len(choose)),
         icon=":material/call_split:",
     )
-    keys = {diff.key: f"c|{d['id']}|{theirs.revision}|{diff.key}" for diff in diffs}
+    taken = [_label(framework, c) for c in found if c.side is merge.Side.MINE]
+    kept = [_label(framework, c) for c in found if c.side is merge.Side.THEIRS]
+    if taken:
+        st.caption(tr("robust_merge_taken_mine", fields=plain("; ".join(taken))))
+    if kept:
+        st.caption(tr("robust_merge_kept_theirs", who=who, fields=plain("; ".join(kept))))
+    keys = {c.key: f"c|{d['id']}|{theirs.revision}|{c.key}" for c in choose}
     left, right, _ = st.columns([1, 1, 2])
-    if left.button(tr("ui_conflict_all_mine"), key="c|all_mine"):
-        for key in keys.values():
+    if left.button(tr("ui_conflict_all_mine"), key="c|all_mine", help=tr("robust_merge_all_help")):
+        for key in keys.values():  # only the fields both changed: the others are decided already
             st.session_state[key] = "mine"
-    if right.button(tr("ui_conflict_all_theirs"), key="c|all_theirs"):
+    if right.button(tr("ui_conflict_all_theirs"), key="c|all_theirs", help=tr("robust_merge_all_help")):
         for key in keys.values():
             st.session_state[key] = "theirs"
     choices = {"mine": tr("ui_conflict_mine"), "theirs": tr("ui_conflict_theirs", who=who)}
-    for diff in diffs:
+    for change in choose:
         with st.container(border=True):
-            st.markdown(f"**{plain(_label(framework, diff))}**")
-            mine_col, theirs_col = st.columns(2)
-            with mine_col:
-                st.caption(choices["mine"])
-                st.text(_shown(framework, diff, diff.mine))
-            with theirs_col:
-                st.caption(choices["theirs"])
-                st.text(_shown(framework, diff, diff.theirs))
+            st.markdown(f"**{plain(_label(framework, change))}**")
+            base_col, mine_col, theirs_col = st.columns(3)
+            for column, caption, value in (
+                (base_col, tr("robust_merge_base", revision=d["revision"]), change.base),
+                (mine_col, choices["mine"], change.mine),
+                (theirs_col, choices["theirs"], change.theirs),
+            ):
+                with column:
+                    st.caption(caption)
+                    st.text(_shown(framework, change, value))
             st.radio(
                 tr("ui_conflict_keep"),
                 list(choices),
                 index=None,
-                key=keys[diff.key],
+                key=keys[change.key],
                 horizontal=True,
                 format_func=choices.__getitem__,
             )
@@ -79,20 +132,13 @@ def render(d: dict[str, Any], framework: Framework, step_id: str) -> None:
     if open_choices:
         st.caption(tr("ui_conflict_open", count=len(open_choices)))
     if st.button(tr("ui_conflict_apply"), type="primary", disabled=bool(open_choices), key="c|apply"):
-        take_mine = {diff.key for diff in diffs if st.session_state.get(keys[diff.key]) == "mine"}
-        if not take_mine:
+        take_mine = {c.key for c in choose if st.session_state.get(keys[c.key]) == "mine"}
+        merged = merge.merge(their_data, found, take_mine)
+        if merged == their_data:
             state.open_record(theirs, step=step_id)
-        else:
-            merged = drafting.merge(d["data"], their_data, diffs, take_mine)
-            try:
-                record = store().save(
-                    state.record_id(d["id"]),
-                    drafting.assessment_from_data(merged),
-                    state.actor(),
-                    based_on=theirs.revision,
-                )
-            except ConflictError:
-                st.rerun()  # yet another save came in: show the new differences
-            state.open_record(record, step=step_id)
+        elif (outcome := _save(d, merged, theirs, step_id)) != "saved":
+            if outcome == "down":
+                return
+            st.rerun()
         st.toast(tr("ui_conflict_done"), icon=":material/check:")
         st.rerun()

@@ -74,6 +74,7 @@ def fields(
             format_func=states.__getitem__,
             placeholder=tr("ui_ph_member_states"),
             help=tr("ui_help_member_states"),
+            select_all=False,  # Streamlit's «Select all» is English only
         )
         _error(errors, "member_states")
     with right:
@@ -101,10 +102,8 @@ def fields(
             placeholder=tr("ui_ph_department"),
         )
         _error(errors, "department")
-        st.number_input(
+        st.number_input(  # no min/max: Streamlit's range error is English; Meta checks the range, in Dutch
             tr("ui_meta_budget"),
-            min_value=0,
-            max_value=100_000_000_000,
             step=1_000_000,
             value=None,
             key=key("national_budget_eur"),

@@ -16,9 +16,8 @@ from framework.errors import ConflictError, IpceiError, TransitionError
 from framework.i18n import format_date, t
 from framework.models import Framework
 from framework.report.signing import configured_key
-from ui import findings, identity, state
+from ui import findings, guard, identity, state
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import plain
 
 FROZEN = (Status.VASTGESTELD.value, Status.GEARCHIVEERD.value)
@@ -43,7 +42,9 @@ def _role_label(role: str) -> str:
 
 def _open_version(assessment_id: str, message: str) -> None:
     st.session_state["wf|flash"] = message
-    state.open_record(store().get(assessment_id), st.session_state.get(state.STEP))
+    record = guard.use(lambda s: s.get(assessment_id))
+    if record is not None:
+        state.open_record(record, st.session_state.get(state.STEP))
 
 
 def flash() -> None:
@@ -58,14 +59,13 @@ def flash() -> None:
 def wizard_banner(d: dict[str, Any]) -> None:
     """At the top of the wizard: frozen (with a new-version button), returned with comments, or replaced."""
     flash()
-    the_store = store()
-    older, newer = the_store.version_links(d["id"])
+    older, newer = guard.use(lambda s: s.version_links(d["id"]), default=(None, None))
     if newer:
         st.warning(tr("wf_superseded", id=newer[:8]), icon=":material/history:")
     elif older:
         st.caption(tr("wf_replaces", id=older[:8]))
     if is_frozen(d):
-        signed = the_store.signoff(d["id"])
+        signed = guard.use(lambda s: s.signoff(d["id"]))
         who = plain(signed.by) if signed else "—"
         when = format_date(signed.at.date(), lang()) if signed else "—"
         st.info(tr("wf_frozen_banner", date=when, name=who), icon=":material/lock:")
@@ -80,9 +80,11 @@ def new_version_button(d: dict[str, Any]) -> None:
     if who is None or not st.button(tr("wf_new_version"), key="wf|new_version", icon=":material/content_copy:"):
         return
     try:
-        record = workflow.new_version(store(), d["id"], who)
+        record = guard.use(lambda s: workflow.new_version(s, d["id"], who))
     except IpceiError as exc:
         st.error(tr("wf_refused", reason=plain(exc)), icon=":material/block:")
+        return
+    if record is None:  # the database is down: the guard said so
         return
     _open_version(record.id, tr("wf_new_version_made", id=d["id"][:8]))
     st.switch_page("views/wizard.py", query_params={"id": record.id, "step": "q1"})
@@ -90,7 +92,7 @@ def new_version_button(d: dict[str, Any]) -> None:
 
 def latest_reviews(assessment_id: str) -> dict[str, Any]:
     """The newest verdict per question (one query per page run)."""
-    return workflow.latest_reviews(store(), assessment_id)
+    return guard.use(lambda s: workflow.latest_reviews(s, assessment_id), default={})
 
 
 def question_comments(d: dict[str, Any], question_id: str, reviews: dict[str, Any] | None = None) -> None:
@@ -115,9 +117,10 @@ def question_comments(d: dict[str, Any], question_id: str, reviews: dict[str, An
 
 def panel(d: dict[str, Any], framework: Framework) -> None:
     """The review page's workflow section: status, parafenlijst, the actor's steps and the verdict form."""
-    the_store = store()
-    record = the_store.get(d["id"])
+    record = guard.use(lambda s: s.get(d["id"]))
     st.header(tr("wf_title"))
+    if record is None:  # the database is down: the guard said so
+        return
     st.markdown(tr("wf_status", status=f"**{t(f'status_{record.status}', lang())}**"))
     _parafenlijst(record.id)
     who = identity.actor()
@@ -132,7 +135,7 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
         if step.step is workflow.Step.RETURN:
             continue  # in the verdict form
         if step.step is workflow.Step.SIGN_OFF:
-            problems = workflow.four_eyes_problems(the_store, record, who.name)
+            problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
             if problems:
                 st.warning(tr("wf_four_eyes_note", problems=plain("; ".join(problems))), icon=":material/visibility:")
             st.caption(tr("wf_signed_pdf" if configured_key() else "wf_unsigned_pdf"))
@@ -145,15 +148,16 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
             args=(d, step.step, who),
         )
     if record.status in FROZEN and who.role in (workflow.Role.AUTHOR, workflow.Role.APPROVER):
-        if the_store.version_links(record.id)[1] is None:
+        if guard.use(lambda s: s.version_links(record.id), default=(None, ""))[1] is None:
             new_version_button(d)
     elif not steps and who.role not in workflow.BY_STEP[workflow.Step.RETURN].roles:
         st.caption(tr("wf_no_steps"))
 
 
 def _parafenlijst(assessment_id: str) -> None:
-    the_store = store()
-    sheet = workflow.parafenlijst(the_store, assessment_id)
+    sheet = guard.use(lambda s: workflow.parafenlijst(s, assessment_id))
+    if sheet is None:  # the database is down: the guard said so
+        return
     lines = [tr("wf_drafted", name=plain(sheet.drafted_by.name), date=format_date(sheet.drafted_by.date, lang()))]
     lines += [tr("wf_reviewed", name=plain(e.name), date=format_date(e.date, lang())) for e in sheet.reviewed_by]
     if sheet.approved_by is not None:
@@ -164,7 +168,7 @@ def _parafenlijst(assessment_id: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{tr('wf_parafen')}**")
         st.markdown("\n".join(f"- {line}" for line in lines))
-        signed = the_store.signoff(assessment_id)
+        signed = guard.use(lambda s: s.signoff(assessment_id))
         if signed is not None:
             st.caption(tr("wf_content_hash", hash=signed.content_hash))
 
@@ -174,12 +178,24 @@ def _refuse(exc: IpceiError) -> None:
     st.session_state["wf|refused"] = tr(key, reason=plain(exc), detail=plain(exc))
 
 
+def _in_language(exc: TransitionError, d: dict[str, Any], who: workflow.Actor) -> IpceiError:
+    """The four-eyes refusal in the user's language (the domain's reasons, asked again in ``lang()``)."""
+    record = guard.use(lambda s: s.get(d["id"]))
+    problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
+    return TransitionError("; ".join(problems)) if record is not None and problems else exc
+
+
 def _take(d: dict[str, Any], step: workflow.Step, who: workflow.Actor) -> None:
     """Button callback (runs before the page is drawn, so the page shows the new status at once)."""
     try:
-        record = workflow.transition(store(), d["id"], step, who, based_on=d["revision"])
+        record = guard.use(lambda s: workflow.transition(s, d["id"], step, who, based_on=d["revision"]))
+    except TransitionError as exc:
+        _refuse(_in_language(exc, d, who) if step is workflow.Step.SIGN_OFF else exc)
+        return
     except IpceiError as exc:
         _refuse(exc)
+        return
+    if record is None:  # the database is down: nothing changed; the guard's message says so
         return
     _open_version(record.id, tr(f"wf_done_{step.value}"))
 
@@ -234,9 +250,11 @@ def _review(d: dict[str, Any], framework: Framework, who: workflow.Actor, prefix
         st.session_state["wf|refused"] = tr("wf_no_verdicts")
         return
     try:
-        workflow.review(store(), d["id"], who, verdicts, send_back=send_back)
+        done = guard.use(lambda s: workflow.review(s, d["id"], who, verdicts, send_back=send_back) or True)
     except IpceiError as exc:
         _refuse(exc)
+        return
+    if done is None:  # the database is down: nothing was recorded; the guard's message says so
         return
     if send_back:
         _open_version(d["id"], tr("wf_done_return"))

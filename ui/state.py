@@ -21,8 +21,9 @@ from framework import draft as drafting
 from framework.assessment import Meta
 from framework.errors import ConflictError, IpceiError
 from framework.models import FieldType
+from ui import guard
 from ui.i18n import lang, tr
-from ui.services import framework_of, store
+from ui.services import framework_of
 
 DRAFT = "draft"
 CONFLICT = "conflict"
@@ -87,13 +88,17 @@ def saved_when(d: dict[str, Any]) -> datetime | None:
         return None
 
 
-def ensure(assessment_id: Any) -> dict[str, Any]:
-    """The draft of this assessment: the one in the session, else loaded from the store (raises if unknown)."""
+def ensure(assessment_id: Any) -> dict[str, Any] | None:
+    """The draft of this assessment: the one in the session, else loaded from the store (raises if unknown);
+    None while the database is down (the guard says so)."""
     d = current()
     if d is not None and d["id"] == str(assessment_id):
         return d
     flush()
-    return open_record(store().get(record_id(assessment_id)))
+    record = guard.use(lambda s: s.get(record_id(assessment_id)))
+    if record is None:  # the database is down (the guard said so): keep what the session has
+        return None
+    return open_record(record)
 
 
 def close() -> None:
@@ -167,6 +172,11 @@ def absorb() -> None:
         raw = st.session_state[key]
         if answer_field.type == FieldType.SOURCES:
             raw = apply_editor_edits(st.session_state.get(base_key(key), []), raw)
+        over = drafting.over_limit(answer_field, raw)
+        if over is not None:  # never cut: the text stays on screen, unsaved, with a message naming the limit
+            d.setdefault("over", {})[f"{question_id}.{field_id}"] = over
+            continue
+        d.get("over", {}).pop(f"{question_id}.{field_id}", None)
         if drafting.set_answer(d["data"], question_id, field_id, drafting.from_form(answer_field, raw)):
             d["dirty"] = True
     if meta_values:
@@ -190,13 +200,16 @@ def save() -> str:
     d["data"]["meta"]["updated"] = date.today().isoformat()
     assessment = drafting.assessment_from_data(d["data"])
     try:
-        record = store().save(record_id(d["id"]), assessment, actor(), based_on=d["revision"])
+        record = guard.use(lambda s: s.save(record_id(d["id"]), assessment, actor(), based_on=d["revision"]))
     except ConflictError as exc:
         theirs = getattr(exc, "theirs", None)
         st.session_state[CONFLICT] = {"id": d["id"], "theirs": getattr(theirs, "revision", None)}
         return "conflict"
     except IpceiError as exc:
         st.session_state[SAVE_ERROR] = str(exc)
+        return "error"
+    if record is None:  # the database is down: the guard showed why; the draft stays dirty and is kept
+        st.session_state.pop(SAVE_ERROR, None)
         return "error"
     st.session_state.pop(SAVE_ERROR, None)
     d.update(
@@ -233,9 +246,13 @@ def require_draft() -> dict[str, Any] | None:
     d = current()
     if wanted and (d is None or d["id"] != wanted):
         try:
-            if identity.is_authenticated() and not identity.may_open(store().get(record_id(wanted))):
-                st.error(tr("ui_access_refused"), icon=":material/block:")
-                return None
+            if identity.is_authenticated():
+                found = guard.use(lambda s: s.get(record_id(wanted)))
+                if found is None:  # database down: the guard said so
+                    return None
+                if not identity.may_open(found):
+                    st.error(tr("ui_access_refused"), icon=":material/block:")
+                    return None
             d = ensure(wanted)
         except (IpceiError, KeyError, LookupError):
             return None

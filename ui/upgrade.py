@@ -17,9 +17,9 @@ from framework import upgrade
 from framework.errors import IpceiError
 from framework.loading import default_framework
 from framework.models import Framework
-from ui import signoff, state
+from ui import guard, signoff, state
 from ui.i18n import lang, tr
-from ui.services import framework_of, store
+from ui.services import framework_of
 from ui.text import plain
 
 _CHANGE_KEYS = ("title", "text", "guidance", "footnote", "fields")
@@ -74,11 +74,14 @@ def offer(d: dict[str, Any], framework: Framework) -> None:
             type="primary",
         ):
             state.flush()
-            try:
-                saved, _ = upgrade.upgrade(store(), d["id"], target, state.actor())
+            try:  # a database fault is the guard's one message; any other refusal is said here
+                done = guard.use(lambda s: upgrade.upgrade(s, d["id"], target, state.actor()))
             except IpceiError as exc:
                 st.error(tr("versions_upgrade_failed", detail=plain(exc)), icon=":material/error:")
                 return
+            if done is None:
+                return
+            saved, _ = done
             state.open_record(saved, step=st.session_state.get(state.STEP))
             st.toast(tr("versions_upgraded", version=target.version), icon=":material/check:")
             st.rerun()

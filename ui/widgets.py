@@ -41,10 +41,16 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
     match answer_field.type:
         case FieldType.TEXT:
             _text(key, label, help_text, answer_field, disabled)
+            _over(d, question, answer_field)
         case FieldType.LIST:
             st.text_area(label, key=key, disabled=disabled, help=help_text, placeholder=tr("ui_ph_list"), height=120)
             items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
-            st.caption(tr("ui_list_hint", count=len(items)))
+            st.caption(
+                tr("ui_list_hint", count=len(items))
+                + " · "
+                + tr("robust_list_limits", max=answer_field.max_items, item_max=_n(drafting.LIST_ITEM_MAX))
+            )
+            _over(d, question, answer_field)
         case FieldType.CHOICE | FieldType.SCALE:
             _choice(key, label, help_text, answer_field, disabled)
         case FieldType.MULTICHOICE:
@@ -57,12 +63,11 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 help=help_text,
                 format_func=labels.__getitem__,
                 placeholder=tr("ui_ph_multi"),
+                select_all=False,  # Streamlit's «Select all» is English only
             )
         case FieldType.AMOUNT:
-            st.number_input(
+            st.number_input(  # no min/max: Streamlit's range error is English; checked below, in Dutch
                 label,
-                min_value=0,
-                max_value=1_000_000_000_000,
                 step=1_000_000,
                 value=None,
                 key=key,
@@ -72,10 +77,12 @@ def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerFiel
                 format="%d",
             )
             amount = st.session_state.get(key)
-            if amount is not None:
+            if amount is not None and drafting.over_limit(answer_field, amount) is None:
                 st.caption(format_eur(int(amount), lang()))
+            _over(d, question, answer_field)
         case FieldType.NUMBER | FieldType.INTEGER:
             _number(key, answer_field, help_text, disabled)
+            _over(d, question, answer_field)
         case FieldType.DATE:
             st.date_input(
                 label,
@@ -93,11 +100,9 @@ def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled
     """A number or integer: its bounds, step and unit from the framework; the value shown as it will print."""
     whole = answer_field.type == FieldType.INTEGER
     cast = int if whole else float
-    low, high, step = answer_field.min, answer_field.max, answer_field.step
-    st.number_input(
+    step = answer_field.step
+    st.number_input(  # no min/max: Streamlit's range error is English; the bounds are checked in Dutch (_over)
         fieldtypes.label(answer_field, lang()) + (" *" if answer_field.required else ""),
-        min_value=None if low is None else cast(low),
-        max_value=None if high is None else cast(high),
         step=cast(step) if step is not None else cast(1),
         value=None,
         key=key,
@@ -107,7 +112,7 @@ def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled
         format="%d" if whole else "%g",
     )
     number = st.session_state.get(key)
-    if number is not None:
+    if number is not None and drafting.over_limit(answer_field, number) is None:
         st.caption(fieldtypes.show(answer_field, number, lang()))
 
 
@@ -121,13 +126,32 @@ def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField
         help=help_text,
         placeholder=tr("ui_ph_text"),
         height=height,
-        max_chars=answer_field.max_length,
+        # no max_chars: Streamlit would cut or refuse a longer paste without a word; the limit is checked below
     )
-    length = len(str(st.session_state.get(key) or "").strip())
+    length = len(str(st.session_state.get(key) or ""))
+    counter = tr("robust_counter", length=_n(length), max=_n(answer_field.max_length))
     if recommended:
-        over = length > recommended
-        text = tr("ui_counter_over" if over else "ui_counter", length=length, recommended=recommended)
-        st.caption(f":material/warning: {text}" if over else text)
+        over = len(str(st.session_state.get(key) or "").strip()) > recommended
+        counter += " · " + tr("robust_recommended_over" if over else "robust_recommended", recommended=_n(recommended))
+        counter = f":material/warning: {counter}" if over else counter
+    st.caption(counter)
+
+
+def _n(number: int) -> str:
+    """A count the Dutch way (30.000), as the counters show it."""
+    return format_eur(number, lang()).lstrip("€ ") if lang() == "nl" else f"{number:,}"
+
+
+def _over(d: dict[str, Any], question: Question, answer_field: AnswerField) -> None:
+    """The field's value exceeds its limit: it stays on screen, is not saved, and the message names the limit."""
+    over = d.get("over", {}).get(f"{question.id}.{answer_field.id}")
+    if over is not None:
+        if over.unit.startswith("number_"):  # shown as the value prints: 150%, 12 fte
+            shown = (fieldtypes.show(answer_field, v, lang()) for v in (over.length, over.limit))
+        else:
+            shown = (_n(int(v)) for v in (over.length, over.limit))
+        length, limit = shown
+        st.error(tr(f"robust_over_{over.unit}", length=length, max=limit), icon=":material/error:")
 
 
 def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:

@@ -24,9 +24,9 @@ from framework.i18n import format_date, format_datetime, t
 from framework.loading import default_framework
 from framework.store import ListQuery, Page
 from ui import compare_matrix as compare_view
-from ui import identity, state
+from ui import guard, identity, state
 from ui.i18n import lang, tr
-from ui.services import store
+from ui.services import store  # reads below the list: a fault ends the page through guard.run_page
 from ui.text import local_time, plain
 
 LIST_LIMIT = 100  # assessments offered in the picker; filters narrow it down
@@ -82,7 +82,8 @@ def filtered() -> list[str]:
         )
     query = ListQuery(**choose, year=year, text=(text or "").strip() or None, limit=LIST_LIMIT)
     allowed = identity.visible(query)  # a signed-in author compares only what they may open
-    page = store().list(allowed) if allowed is not None else Page(items=[], total=0)
+    empty = Page(items=[], total=0)
+    page = guard.use(lambda s: s.list(allowed), default=empty) if allowed is not None else empty
     for item in page.items:
         labels[item.id] = _label(item)
     key = "compare_matches_more" if page.total > len(page.items) else "compare_matches"
@@ -167,7 +168,7 @@ def side_by_side() -> None:
     picked = st.multiselect(
         tr("compare_pick"), options, key=IDS, max_selections=compare.MAX_SUBJECTS,
         format_func=lambda i: labels.get(i, i), placeholder=tr("compare_pick_placeholder"),
-        help=tr("compare_pick_help", limit=LIST_LIMIT),
+        help=tr("compare_pick_help", limit=LIST_LIMIT), select_all=False,  # no English «Select all»
     )  # fmt: skip
     if len(picked) < compare.MIN_SUBJECTS:
         st.info(tr("compare_pick_more"), icon=":material/info:")
@@ -223,8 +224,10 @@ def side_by_side() -> None:
 def _remember(record_id: str) -> bool:
     """Label an id that came from the URL or an earlier filter; False when the store does not know it."""
     try:
-        record = store().get(record_id)
+        record = guard.use(lambda s: s.get(record_id))
     except IpceiError:
+        return False
+    if record is None:  # the database is down: the guard said so
         return False
     if not identity.may_open(record):  # an id in the URL does not get round the roles
         return False

@@ -7,9 +7,8 @@ import streamlit as st
 from framework import draft as drafting
 from framework.errors import IpceiError
 from framework.loading import default_framework
-from ui import meta_form, state
+from ui import guard, meta_form, state
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import plain
 
 ERRORS = "new_errors"
@@ -42,9 +41,11 @@ if submitted:
         st.session_state[ERRORS] = errors
         st.rerun()
     try:
-        record = store().create(drafting.new_assessment(framework, meta), state.user_name(meta.author))
+        record = guard.use(lambda s: s.create(drafting.new_assessment(framework, meta), state.user_name(meta.author)))
     except IpceiError as exc:
         st.error(tr("ui_save_failed", detail=plain(exc)), icon=":material/error:")
+        st.stop()
+    if record is None:  # the database is down: the form keeps what was typed; the guard said so
         st.stop()
     st.session_state.pop(ERRORS, None)
     for name in drafting.META_FORM_FIELDS:

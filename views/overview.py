@@ -12,9 +12,8 @@ from framework.errors import InputError, IpceiError
 from framework.i18n import format_datetime, t
 from framework.loading import default_framework
 from framework.store import ListQuery, Page
-from ui import identity, state
+from ui import guard, identity, state
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import local_time, plain
 
 PAGE_SIZE = 20
@@ -46,7 +45,8 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
     )
     if st.button(tr("ui_import_button"), disabled=upload is None, key="ov_import", icon=":material/upload:"):
         try:
-            record = store().import_bytes(upload.getvalue(), upload.name, state.actor())  # type: ignore[union-attr]
+            content, name = upload.getvalue(), upload.name  # type: ignore[union-attr]
+            record = guard.use(lambda s: s.import_bytes(content, name, state.actor()))
         except InputError as exc:
             st.error(tr("ui_import_failed", name=plain(upload.name)), icon=":material/error:")  # type: ignore[union-attr]
             st.dataframe(
@@ -54,7 +54,7 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
                     {
                         tr("ui_import_line"): str(p.line or ""),
                         tr("ui_import_field"): p.field or tr("ui_import_whole_file"),
-                        tr("ui_import_message"): p.message,
+                        tr("ui_import_message"): p.text(lang()),  # Dutch where the domain has it
                     }
                     for p in exc.problems
                 ],
@@ -64,13 +64,14 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
         except IpceiError as exc:
             st.error(tr("ui_import_refused", name=plain(upload.name), detail=plain(exc)), icon=":material/error:")  # type: ignore[union-attr]
         else:
-            st.session_state[IMPORTED] = record.id
+            if record is not None:  # None: the database is down, nothing was imported; the guard said so
+                st.session_state[IMPORTED] = record.id
     if imported := st.session_state.get(IMPORTED):
         st.success(tr("ui_import_done"), icon=":material/check_circle:")
         if st.button(tr("ui_open"), key="ov_open_imported", type="primary"):
             st.session_state.pop(IMPORTED, None)
-            state.ensure(imported)
-            st.switch_page("views/wizard.py", query_params={"id": imported, "step": "q1"})
+            if state.ensure(imported) is not None:
+                st.switch_page("views/wizard.py", query_params={"id": imported, "step": "q1"})
 
 # --- filters ---
 with st.container(border=True):
@@ -116,10 +117,12 @@ query = ListQuery(
     limit=PAGE_SIZE,
 )
 allowed = identity.visible(query)  # a signed-in author sees only what they drafted
-result = store().list(allowed) if allowed is not None else Page(items=[], total=0)
+empty = Page(items=[], total=0)
+result = guard.use(lambda s: s.list(allowed), default=empty) if allowed is not None else empty
 if note := search.feedback(query.text):
     st.caption(tr(note, count=search.MAX_TERMS))
-hits = store().search_hits([item.id for item in result.items], query.text) if query.text else {}
+ids = [item.id for item in result.items]
+hits = guard.use(lambda s: s.search_hits(ids, query.text), default={}) if query.text and ids else {}
 
 # --- the list ---
 if result.total == 0:
@@ -165,18 +168,21 @@ else:
         kind, assessment_id = action
         try:
             if kind == "open":
-                state.ensure(assessment_id)
-                st.switch_page("views/wizard.py", query_params={"id": assessment_id, "step": "q1"})
+                if state.ensure(assessment_id) is not None:
+                    st.switch_page("views/wizard.py", query_params={"id": assessment_id, "step": "q1"})
             elif kind == "duplicate":
-                store().duplicate(assessment_id, state.actor())
+                if guard.use(lambda s: s.duplicate(assessment_id, state.actor())) is None:
+                    st.stop()  # the database is down: the guard said so
                 st.toast(tr("ui_duplicated"), icon=":material/content_copy:")
             elif kind == "archive":
                 if (d := state.current()) is not None and d["id"] == assessment_id:
                     state.close()
-                store().archive(assessment_id, state.actor())
+                if guard.use(lambda s: s.archive(assessment_id, state.actor())) is None:
+                    st.stop()
                 st.toast(tr("ui_archived_done"), icon=":material/archive:")
             else:
-                store().restore(assessment_id, state.actor())
+                if guard.use(lambda s: s.restore(assessment_id, state.actor())) is None:
+                    st.stop()
                 st.toast(tr("ui_restored_done"), icon=":material/unarchive:")
         except IpceiError as exc:
             st.error(plain(exc), icon=":material/error:")

@@ -10,10 +10,10 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import findings, signoff, state
+from ui import findings, guard, signoff, state
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
-from ui.services import pdf_bytes, pdf_viewer_available, store
+from ui.services import pdf_bytes, pdf_viewer_available
 from ui.text import plain
 
 d = state.require_draft()
@@ -71,53 +71,55 @@ deviating = {(d.question, d.field): d for d in check.deviations}
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
-sheet = workflow.parafenlijst(store(), d["id"]).model_dump_json()
+sheet = guard.use(lambda s: workflow.parafenlijst(s, d["id"]).model_dump_json())
 pdf_lang = meta.language
 file_name = advice_filename(assessment, kind="pdf", revision=d["revision"], lang=pdf_lang)
 word_name = advice_filename(assessment, kind="docx", revision=d["revision"], lang=pdf_lang)
-try:
-    show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
-    if show_preview:
-        with st.spinner(tr("ui_pdf_rendering")):
-            data = pdf_bytes(canonical, pdf_lang, sheet, framework_sha=d.get("framework_sha"))
-        if pdf_viewer_available():
-            st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
-        else:
-            st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
-    the_store, who, record, revision = store(), state.actor(), d["id"], d["revision"]
+# The database is down when there is no parafenlijst (the guard said so): no advice without it.
+if sheet is not None:
+    try:
+        show_preview = st.toggle(tr("ui_pdf_preview"), key="review|preview", value=False)
+        if show_preview:
+            with st.spinner(tr("ui_pdf_rendering")):
+                data = pdf_bytes(canonical, pdf_lang, sheet, framework_sha=d.get("framework_sha"))
+            if pdf_viewer_available():
+                st.pdf(data, height=720, alt=tr("ui_pdf_alt", title=meta.title), key="review-pdf")
+            else:
+                st.info(tr("ui_pdf_no_viewer"), icon=":material/info:")
+        the_store, who, record, revision = guard.use(lambda s: s), state.actor(), d["id"], d["revision"]
 
-    def _download(kind: str, name: str) -> bytes:
-        """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
-        signed-off advice PDF, record the issued file (its SHA-256) so that «Advies controleren» recognises it."""
-        content = pdf_bytes(canonical, pdf_lang, sheet, kind, framework_sha=d.get("framework_sha"))
-        the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
-        if kind == "pdf" and meta.status in advice.FINAL:
-            advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
-        return content
+        def _download(kind: str, name: str) -> bytes:
+            """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
+            signed-off advice PDF, record the issued file (its SHA-256) so that «Advies controleren» knows it."""
+            content = pdf_bytes(canonical, pdf_lang, sheet, kind, framework_sha=d.get("framework_sha"))
+            the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
+            if kind == "pdf" and meta.status in advice.FINAL:
+                advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
+            return content
 
-    with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            tr("ui_pdf_download"),
-            data=lambda: _download("pdf", file_name),
-            file_name=file_name,
-            mime="application/pdf",
-            icon=":material/download:",
-            type="primary",
-            on_click="ignore",
-            key="review|download",
-        )
-        st.download_button(
-            tr("doc_word_download"),
-            data=lambda: _download("docx", word_name),
-            file_name=word_name,
-            mime=DOCX_MIME,
-            icon=":material/description:",
-            on_click="ignore",
-            key="review|download-docx",
-        )
-    st.caption(tr("ui_pdf_name", name=plain(file_name)) + " · " + plain(word_name))
-except (ImportError, IpceiError) as exc:
-    st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
+        with st.container(horizontal=True, gap="small"):
+            st.download_button(
+                tr("ui_pdf_download"),
+                data=lambda: _download("pdf", file_name),
+                file_name=file_name,
+                mime="application/pdf",
+                icon=":material/download:",
+                type="primary",
+                on_click="ignore",
+                key="review|download",
+            )
+            st.download_button(
+                tr("doc_word_download"),
+                data=lambda: _download("docx", word_name),
+                file_name=word_name,
+                mime=DOCX_MIME,
+                icon=":material/description:",
+                on_click="ignore",
+                key="review|download-docx",
+            )
+        st.caption(tr("ui_pdf_name", name=plain(file_name)) + " · " + plain(word_name))
+    except (ImportError, IpceiError) as exc:
+        st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])

@@ -10,9 +10,8 @@ from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.signing import configured_trust
 from framework.verification import Headline, verify_advice
-from ui import identity
+from ui import guard, identity
 from ui.i18n import lang, tr
-from ui.services import store
 from ui.text import plain
 
 MAX_UPLOAD_MB = 5  # the server takes no more (server.maxUploadSize); an advice PDF is well under 1 MB
@@ -39,9 +38,11 @@ if upload is None:
 
 try:
     with st.spinner(tr("ui_verify_checking")):
-        verdict = verify_advice(upload.getvalue(), store=store(), trust=configured_trust() or None)
+        verdict = guard.use(lambda s: verify_advice(upload.getvalue(), store=s, trust=configured_trust() or None))
 except IpceiError as exc:
     st.error(tr("ui_verify_failed", detail=plain(exc)), icon=":material/error:")
+    st.stop()
+if verdict is None:  # the database is down: the guard said so
     st.stop()
 
 show, icon = SHOW[verdict.headline]
@@ -51,7 +52,8 @@ with st.container(border=True):
     for line in verdict.lines(lang()):
         st.markdown(f"- {plain(line)}")
 for key, record_id in (("verify_open_signed", verdict.stored_id), ("verify_open_newer", verdict.newer_id)):
-    if record_id and identity.may_open(store().get(record_id)):
+    found = guard.use(lambda s, rid=record_id: s.get(rid)) if record_id else None
+    if found is not None and identity.may_open(found):
         st.page_link(
             "views/review.py", label=t(key, lang()), icon=":material/open_in_new:", query_params={"id": record_id}
         )

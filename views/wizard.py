@@ -8,7 +8,7 @@ from framework import draft as drafting
 from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
-from ui import conflict, findings, meta_form, signoff, state, widgets
+from ui import conflict, findings, meta_form, persist, signoff, state, widgets
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
 from ui.text import local_time, plain
@@ -26,6 +26,7 @@ if d is None:
     st.page_link("views/overview.py", label=tr("ui_nav_overview"), icon=":material/list:")
     st.stop()
 
+persist.restore_draft()  # a draft this browser kept before a reload (the database was down then)
 state.flush()  # autosave: every committed change goes to the store at once, so a reload loses nothing
 framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
@@ -61,6 +62,8 @@ if error := st.session_state.get(state.SAVE_ERROR):
     key = "wf_frozen_error" if signoff.is_frozen(d) else "ui_save_failed"
     st.error(tr(key, detail=plain(error)), icon=":material/error:")
 signoff.wizard_banner(d)
+conflict.flash()
+persist.notice()
 frozen = signoff.is_frozen(d)
 reviews = signoff.latest_reviews(d["id"])
 

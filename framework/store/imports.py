@@ -14,6 +14,7 @@ from typing import Any
 
 from framework.assessment import Assessment
 from framework.errors import InputError, IpceiError
+from framework.i18n import t
 from framework.loading import assessment_from_bytes, assessment_from_data
 from framework.models import Framework
 from framework.yamlio import MAX_BYTES, parse_bytes
@@ -23,7 +24,10 @@ FrameworkLookup = Callable[[str, str], Framework | None]
 
 
 def _size_error(source: str, size: int, limit: int) -> InputError:
-    return InputError.single(source, f"file is {size:,} bytes; the limit is {limit:,} bytes".replace(",", "."))
+    shown = {"size": f"{size:,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")}
+    return InputError.single(
+        source, t("robust_err_size", "en", **shown).replace(",", "."), nl=t("robust_err_size", "nl", **shown)
+    )
 
 
 def is_pdf(content: bytes, source: str) -> bool:
@@ -52,7 +56,7 @@ def read_import(content: bytes, source: str, lookup: FrameworkLookup) -> tuple[A
         raise _size_error(source, len(content), limit)
     content = bytes(content)
     if not content.strip():
-        raise InputError.single(source, "the file is empty")
+        raise InputError.single(source, "the file is empty", nl=t("robust_err_empty", "nl"))
     if is_pdf(content, source):
         return _read_pdf(content, source, lookup), "pdf"
     data, lines = parse_bytes(content, source)
@@ -65,7 +69,7 @@ def _read_pdf(content: bytes, source: str, lookup: FrameworkLookup) -> Assessmen
     if len(content) > MAX_PDF_BYTES:
         raise _size_error(source, len(content), MAX_PDF_BYTES)
     if not content.startswith(b"%PDF-"):
-        raise InputError.single(source, "the name says PDF but the file is not a PDF")
+        raise InputError.single(source, "the name says PDF but the file is not a PDF", nl=t("robust_err_not_pdf", "nl"))
     try:
         report = importlib.import_module("framework.report.render")
     except ModuleNotFoundError as exc:
@@ -87,7 +91,9 @@ def _read_pdf(content: bytes, source: str, lookup: FrameworkLookup) -> Assessmen
     except IpceiError as exc:
         raise InputError.single(source, f"no assessment could be read from the PDF: {exc}") from None
     except Exception as exc:  # a hostile PDF may break the PDF reader in any way
-        raise InputError.single(source, f"the PDF cannot be read ({type(exc).__name__})") from None
+        raise InputError.single(
+            source, f"the PDF cannot be read ({type(exc).__name__})", nl=t("robust_err_pdf_unreadable", "nl")
+        ) from None
     if isinstance(result, tuple) and result:
         result = result[0]
     if isinstance(result, bytes | str):
@@ -97,5 +103,5 @@ def _read_pdf(content: bytes, source: str, lookup: FrameworkLookup) -> Assessmen
     if isinstance(result, Assessment):
         result = result.model_dump(mode="json")
     if not isinstance(result, dict):
-        raise InputError.single(source, "the PDF carries no assessment data")
+        raise InputError.single(source, "the PDF carries no assessment data", nl=t("robust_err_no_data", "nl"))
     return assessment_from_data(result, f"{source} (embedded data)", framework=_framework_named(result, lookup))[0]
