@@ -43,6 +43,8 @@ class SignOffSheet(BaseModel):
     drafted_by: SignOffEntry | None = None
     reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
     approved_by: SignOffEntry | None = None
+    submit_reason: Annotated[str, StringConstraints(max_length=2000)] = ""  # submitted despite open findings, because
+    accepted: list[Annotated[str, StringConstraints(max_length=2200)]] = Field(default=[], max_length=50)
 
 
 def paragraphs(text: str) -> Markup:
@@ -181,12 +183,15 @@ def build_view(
     include_guidance: bool,
     signoff: SignOffSheet | None,
     timestamps: tuple[str, str],
+    from_file: bool = False,
 ) -> dict[str, Any]:
-    """The template context of the advice."""
+    """The template context of the advice; ``from_file``: a file that no store signed off (always a concept)."""
     meta = assessment.meta
     result = check(framework, assessment)
     content_hash = assessment.content_hash()
-    final = meta.status in FINAL_STATUSES
+    final = meta.status in FINAL_STATUSES and not from_file
+    status = "file" if from_file else meta.status.value
+    status_label = t("gate_status_file", lang) if from_file else t(f"status_{meta.status.value}", lang)
     consistency = [_finding(f, framework, lang) for f in result.consistency]
 
     parts = []
@@ -246,8 +251,8 @@ def build_view(
             "created": format_date(meta.created, lang),
             "updated": format_date(meta.updated, lang) if meta.updated else "",
             "date": format_date(meta.updated or meta.created, lang),
-            "status": meta.status.value,
-            "status_label": t(f"status_{meta.status.value}", lang),
+            "status": status,
+            "status_label": status_label,
             "final": final,
             "illustrative": meta.illustrative,
             "note": meta.note,
@@ -279,6 +284,7 @@ def build_view(
             "completeness_count": len(completeness),
         },
         "parts": parts,
+        "signoff_notes": {"submit_reason": sheet.submit_reason, "accepted": list(sheet.accepted)},
         "signoff": [
             {
                 "role": t(key, lang),

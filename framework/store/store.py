@@ -9,7 +9,6 @@ versions. So no update is ever lost, on SQLite (writers serialised by ``BEGIN IM
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,12 +33,12 @@ from framework.store.errors import (
     FrozenError,
     NotFoundError,
     RevisionConflict,
+    StatusError,
 )
-from framework.store.imports import read_import
 from framework.store.records import Action, AuditEntry, Record
 from framework.store.rows import check_by, columns_from_data
 from framework.store.signoffs import WorkflowReads
-from framework.store.tables import assessments, imports, revisions
+from framework.store.tables import assessments, imports, revisions, signoffs
 from framework.yamlio import dotted
 
 
@@ -66,6 +65,17 @@ AfterSave = Callable[[Connection, int, datetime], None]
 # Runs inside the transaction that creates a new version: (connection, new id, time).
 AfterCreate = Callable[[Connection, str, datetime], None]
 _CREATED = select(assessments.c.created_at, assessments.c.created_by).where(assessments.c.id == bindparam("b_id"))
+_SIGNED = select(signoffs.c.assessment_id).where(signoffs.c.assessment_id == bindparam("b_id"))
+
+
+def _require_signoff(conn: Connection, aid: str, status: str, unsaved: Assessment) -> None:
+    """Vastgesteld (or gearchiveerd) only with the store's own sign-off record, written in the same transaction."""
+    if Status(status) in FROZEN and conn.execute(_SIGNED, {"b_id": aid}).first() is None:
+        raise StatusError(
+            f"assessment {aid}: the status {status} comes only from a sign-off in this store "
+            "(framework.workflow.sign_off); nothing was stored",
+            unsaved=unsaved,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +147,13 @@ class Store(WorkflowReads):
         return digest
 
     def _insert_new(
-        self, conn: Connection, p: _Prepared, by: str, action: str, detail: dict[str, Any] | None = None
+        self,
+        conn: Connection,
+        p: _Prepared,
+        by: str,
+        action: str,
+        detail: dict[str, Any] | None = None,
+        after: AfterCreate | None = None,
     ) -> Record:
         aid, now = uuid4().hex, _now()
         conn.execute(
@@ -159,6 +175,9 @@ class Store(WorkflowReads):
         digest = self._append_revision(conn, aid, 1, GENESIS, p, by, now, action)
         details = {**(detail or {}), "hash": digest, "content_hash": p.content_hash, "status": p.columns["status"]}
         audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=1, detail=details)
+        if after is not None:
+            after(conn, aid, now)
+        _require_signoff(conn, aid, p.columns["status"], p.assessment)
         return Record(
             id=aid,
             revision=1,
@@ -230,6 +249,8 @@ class Store(WorkflowReads):
             audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=based_on + 1, detail=detail)
             if after is not None:
                 after(conn, based_on + 1, now)
+            if Status(previous.status) not in FROZEN:
+                _require_signoff(conn, aid, status, p.assessment)
             head = conn.execute(_CREATED, {"b_id": aid}).one()
         return Record(
             id=aid,
@@ -247,8 +268,17 @@ class Store(WorkflowReads):
         )
 
     def _refuse_frozen(self, conn: Connection, aid: str, p: _Prepared, kind: str | None) -> None:
-        """A signed-off assessment never changes; the one step left is archiving it (status only)."""
+        """A signed-off assessment never changes; the one step left is archiving it (status only).
+
+        A plain save never changes the status either: only a workflow step (:meth:`set_status`) does.
+        """
         current = conn.execute(_HEAD_STATUS, {"b_id": aid}).scalar()
+        if kind is None and current is not None and current != p.columns["status"]:
+            raise StatusError(
+                f"assessment {aid} is {current}: a save does not change the status to {p.columns['status']}; "
+                "the status changes only through a workflow step (framework.workflow)",
+                unsaved=p.assessment,
+            )
         if current is None or Status(current) not in FROZEN:
             return
         archiving = (
@@ -361,20 +391,29 @@ class Store(WorkflowReads):
                     raise NotFoundError(f"no assessment with id {assessment_id}")
             return audit.append(conn, at=_now(), by=by, action=action, assessment_id=assessment_id, detail=detail)
 
-    def import_bytes(self, content: bytes, source_name: str, by: str) -> Record:
-        """Import an assessment file (YAML, JSON, advice PDF); a file or content seen before is refused."""
+    def add_import(
+        self,
+        assessment: Assessment,
+        *,
+        source_name: str,
+        source_sha256: str,
+        by: str,
+        detail: dict[str, Any] | None = None,
+        after: AfterCreate | None = None,
+    ) -> Record:
+        """Store an assessment read from a file (by :mod:`framework.imports`, which reads and classifies files);
+        a file or content seen before is refused. ``after`` runs in the same transaction (e.g. an external
+        sign-off); a vastgesteld assessment without a sign-off record is refused."""
         by = check_by(by)
-        assessment, fmt = read_import(content, source_name, self._framework_named)
-        source_sha = hashlib.sha256(content).hexdigest()
         prepared = self._prepared(assessment, f"import {source_name}")
-        detail = {"source": source_name[-300:], "source_sha256": source_sha, "format": fmt}
+        detail = {"source": source_name[-300:], "source_sha256": source_sha256, **(detail or {})}
         try:
             with self._tx(f"import {source_name}", unsaved=assessment) as conn:
-                self._refuse_duplicate(conn, source_name, source_sha, prepared.content_hash)
-                record = self._insert_new(conn, prepared, by, Action.IMPORTED, detail)
+                self._refuse_duplicate(conn, source_name, source_sha256, prepared.content_hash)
+                record = self._insert_new(conn, prepared, by, Action.IMPORTED, detail, after)
                 conn.execute(
                     imports.insert().values(
-                        source_sha256=source_sha,
+                        source_sha256=source_sha256,
                         assessment_id=record.id,
                         source_name=source_name[-300:],
                         imported_at=record.created_at,
@@ -384,7 +423,7 @@ class Store(WorkflowReads):
         except DatabaseError as exc:
             if isinstance(exc.__cause__, IntegrityError):  # a concurrent import of the same file won
                 with self._tx(f"import {source_name}", write=False) as conn:
-                    self._refuse_duplicate(conn, source_name, source_sha, prepared.content_hash)
+                    self._refuse_duplicate(conn, source_name, source_sha256, prepared.content_hash)
             raise
         return record
 

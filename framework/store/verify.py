@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from framework.store.chain import check_audit, check_revisions
 from framework.store.records import REVISION_ACTIONS, Action
 from framework.store.rows import columns_from_data
-from framework.store.tables import assessments, audit_head, audit_log, revisions
+from framework.store.tables import assessments, audit_head, audit_log, revisions, signoffs
 
 _HEAD_FIELDS = ("content_hash", "status", "framework_sha256")
 
@@ -64,7 +64,19 @@ def verify_all(conn: Connection) -> list[str]:
     for aid, archived in _archived_flags(conn).items():
         if archived != archive_state.get(aid, False):
             problems.append(f"assessment {aid}: archived flag does not match the audit log")
+    problems += _unsigned_final(conn)
     return problems
+
+
+def _unsigned_final(conn: Connection) -> list[str]:
+    """Every vastgesteld or gearchiveerd assessment must have the store's own sign-off record."""
+    signed = select(signoffs.c.assessment_id)
+    rows = conn.execute(
+        select(assessments.c.id, assessments.c.status)
+        .where(assessments.c.status.in_(("vastgesteld", "gearchiveerd")), assessments.c.id.not_in(signed))
+        .order_by(assessments.c.id)
+    )
+    return [f"assessment {row.id}: status {row.status} without a sign-off record in this store" for row in rows]
 
 
 def _columns(document: str) -> dict | None:
