@@ -253,8 +253,21 @@ def withdraw(store: Store, assessment_id: str, actor: Actor, *, based_on: int | 
     return transition(store, assessment_id, Step.WITHDRAW, actor, based_on=based_on)
 
 
+def create(store: Store, assessment: Assessment, actor: Actor | None) -> Record:
+    """A new assessment (always a concept) by a person whose role edits answers."""
+    if actor is None:
+        raise gates.refuse("gate_no_actor")
+    gates.check_actor(actor)
+    if actor.role.value not in gates.EDITING_ROLES:
+        raise gates.refuse("gate_edit_role", name=actor.name, role=actor.role.value)
+    concept = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+    return store.create(concept, actor.name)
+
+
 def save(store: Store, assessment_id: str, assessment: Assessment, actor: Actor, based_on: int) -> Record:
     """Every edit of the content: refused for a role that does not edit, or while the text is under review."""
+    if actor is None:
+        raise gates.refuse("gate_no_actor")
     record = store.get(assessment_id)
     problems = gates.edit_refusals(record, actor)
     if problems:
@@ -412,6 +425,7 @@ __all__ = [
     "Step",
     "Transition",
     "Verdict",
+    "create",
     "four_eyes_problems",
     "latest_reviews",
     "new_version",

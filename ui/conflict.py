@@ -7,10 +7,12 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework.errors import ConflictError
+from framework import workflow
+from framework.errors import ConflictError, IpceiError
+from framework.gates import GateError
 from framework.i18n import format_datetime
 from framework.models import Framework
-from ui import state
+from ui import identity, state
 from ui.i18n import lang, tr
 from ui.services import store
 from ui.text import local_time, plain
@@ -85,14 +87,23 @@ def render(d: dict[str, Any], framework: Framework, step_id: str) -> None:
         else:
             merged = drafting.merge(d["data"], their_data, diffs, take_mine)
             try:
-                record = store().save(
+                who = identity.actor()
+                if who is None:
+                    st.error(tr("gate_no_actor"), icon=":material/badge:")
+                    st.stop()
+                record = workflow.save(
+                    store(),
                     state.record_id(d["id"]),
                     drafting.assessment_from_data(merged),
-                    state.actor(),
+                    who,
                     based_on=theirs.revision,
                 )
             except ConflictError:
                 st.rerun()  # yet another save came in: show the new differences
+            except IpceiError as exc:  # the role or the status forbids the edit now
+                text = exc.message(lang()) if isinstance(exc, GateError) else str(exc)
+                st.error(tr("ui_save_failed", detail=plain(text)), icon=":material/error:")
+                st.stop()
             state.open_record(record, step=step_id)
         st.toast(tr("ui_conflict_done"), icon=":material/check:")
         st.rerun()

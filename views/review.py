@@ -71,7 +71,8 @@ try:
     def _download() -> bytes:
         """Runs when the button is clicked (on its own thread): render (cached) and note the export."""
         content = pdf_bytes(canonical, pdf_lang, sheet)
-        the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
+        if who:  # the export is recorded under who works now; nobody stated: no name is made up
+            the_store.record_event(record, "exported", who, {"file": file_name, "revision": d["revision"]})
         return content
 
     st.download_button(
