@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from app_support import ENGLISH_DEFAULTS, app, full_assessment, placeholders_we_set, stored, texts
+from app_support import ENGLISH_DEFAULTS, full_assessment, person_app, placeholders_we_set, stored, texts
 
 from framework.store import open_store
 
 
 def test_empty_overview_speaks_dutch_then_english():
-    at = app()
+    at = person_app()
     assert texts(at.title) == ["Beoordelingen"]
     assert "Er zijn nog geen beoordelingen" in texts(at.info)[0]
     at.radio(key="lang").set_value("en").run()
@@ -26,7 +26,7 @@ def test_lists_filters_and_pages():
     for number in range(23):
         meta = base.meta.model_copy(update={"title": f"Beoordeling nummer {number:02d}"})
         store.create(base.model_copy(update={"meta": meta}), "Test")
-    at = app()
+    at = person_app()
     assert "1–20 van 23" in texts(at.caption)
     assert len([b for b in at.button if b.key.startswith("open|")]) == 20
     at.pagination(key="ov_page").select(2).run()
@@ -40,7 +40,7 @@ def test_lists_filters_and_pages():
 
 def test_open_duplicate_archive_restore():
     record = stored()
-    at = app()
+    at = person_app()
     at.button(key=f"dup|{record.id}").click().run()
     assert open_store().list().total == 2
     at.button(key=f"archive|{record.id}").click().run()
@@ -55,7 +55,7 @@ def test_open_duplicate_archive_restore():
 
 
 def test_import_bad_file_names_each_problem_then_good_file():
-    at = app()
+    at = person_app()
     bad = b"format: ipcei-assessment/1\nframework: {id: afwegingskader-ipcei, version: '2022-07'}\nmeta: {title: x}\n"
     at.file_uploader(key="ov_upload").upload("kapot.yaml", bad, "application/yaml")
     at.run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from app_support import app, full_assessment, stored, texts
+from gate_support import REVIEWER, all_acceptable
 from streamlit.testing.v1 import AppTest
 
 from framework import workflow as wf
@@ -32,6 +33,7 @@ def signed_off(tmp_path, monkeypatch):
     record = stored(example.model_copy(update={"meta": meta}), by="A. de Vries")
     store = open_store()
     wf.submit(store, record.id, AUTHOR)
+    wf.review(store, record.id, REVIEWER, all_acceptable(store, record.id))
     wf.sign_off(store, record.id, APPROVER)
     return record.id, advice_pdf(store, record.id, sign=True)
 
