@@ -285,3 +285,23 @@ def test_only_from_ter_review_and_only_by_an_approver(store):
     with pytest.raises(TransitionError) as refused:
         wf.sign_off(store, aid, wf.Actor.of("E. Ernst", "reviewer"))
     assert keys(refused) == ["gate_step_role"]
+
+
+def test_the_parafenlijst_prints_the_reason_and_the_acknowledged_warnings(store):
+    from framework.report.render import render_html
+
+    record = store.create(example(WARNING_EXAMPLE), "A. de Vries")
+    reason = "de reviewer wil de funding gap vroeg zien"
+    # a clean example submits without a reason; remove an answer so that a reason is needed
+    q1 = {k: v for k, v in record.assessment.answers["q1"].items() if k != "initiator"}
+    answers = {**record.assessment.answers, "q1": q1}
+    record = wf.save(store, record.id, record.assessment.model_copy(update={"answers": answers}), AUTHOR, 1)
+    wf.submit(store, record.id, AUTHOR, reason=reason)
+    wf.review(store, record.id, REVIEWER, all_acceptable(store, record.id))
+    accepted = {"advice-without-funding-gap": REASON, "required:q1.initiator": "de initiatiefnemer volgt"}
+    record = wf.sign_off(store, record.id, APPROVER, accepted=accepted)
+    sheet = wf.parafenlijst(store, record.id)
+    html = render_html(record.assessment, store.framework_for(record), signoff=sheet)
+    signoff = html.split('id="signoff"', 1)[1]
+    assert reason in signoff and f"advice-without-funding-gap: {REASON}" in signoff
+    assert "Ingediend met open bevindingen, omdat" in signoff
