@@ -18,7 +18,6 @@ from uuid import uuid4
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from framework.assessment import Assessment, Status, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
@@ -28,17 +27,16 @@ from framework.store import audit
 from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
 from framework.store.errors import (
     ArchivedError,
-    DatabaseError,
-    DuplicateImportError,
     FrozenError,
     NotFoundError,
     RevisionConflict,
     StatusError,
 )
+from framework.store.importing import ImportRows
 from framework.store.records import Action, AuditEntry, Record
 from framework.store.rows import check_by, columns_from_data
 from framework.store.signoffs import WorkflowReads
-from framework.store.tables import assessments, imports, revisions, signoffs
+from framework.store.tables import assessments, revisions, signoffs
 from framework.yamlio import dotted
 
 
@@ -90,7 +88,7 @@ class _Prepared:
     columns: dict[str, Any]
 
 
-class Store(WorkflowReads):
+class Store(ImportRows, WorkflowReads):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:
@@ -390,58 +388,6 @@ class Store(WorkflowReads):
                 if found is None:
                     raise NotFoundError(f"no assessment with id {assessment_id}")
             return audit.append(conn, at=_now(), by=by, action=action, assessment_id=assessment_id, detail=detail)
-
-    def add_import(
-        self,
-        assessment: Assessment,
-        *,
-        source_name: str,
-        source_sha256: str,
-        by: str,
-        detail: dict[str, Any] | None = None,
-        after: AfterCreate | None = None,
-    ) -> Record:
-        """Store an assessment read from a file (by :mod:`framework.imports`, which reads and classifies files);
-        a file or content seen before is refused. ``after`` runs in the same transaction (e.g. an external
-        sign-off); a vastgesteld assessment without a sign-off record is refused."""
-        by = check_by(by)
-        prepared = self._prepared(assessment, f"import {source_name}")
-        detail = {"source": source_name[-300:], "source_sha256": source_sha256, **(detail or {})}
-        try:
-            with self._tx(f"import {source_name}", unsaved=assessment) as conn:
-                self._refuse_duplicate(conn, source_name, source_sha256, prepared.content_hash)
-                record = self._insert_new(conn, prepared, by, Action.IMPORTED, detail, after)
-                conn.execute(
-                    imports.insert().values(
-                        source_sha256=source_sha256,
-                        assessment_id=record.id,
-                        source_name=source_name[-300:],
-                        imported_at=record.created_at,
-                        imported_by=by,
-                    )
-                )
-        except DatabaseError as exc:
-            if isinstance(exc.__cause__, IntegrityError):  # a concurrent import of the same file won
-                with self._tx(f"import {source_name}", write=False) as conn:
-                    self._refuse_duplicate(conn, source_name, source_sha256, prepared.content_hash)
-            raise
-        return record
-
-    def _refuse_duplicate(self, conn: Connection, source: str, source_sha: str, content_hash: str) -> None:
-        earlier = conn.execute(select(imports.c.assessment_id).where(imports.c.source_sha256 == source_sha)).first()
-        if earlier is not None:
-            raise DuplicateImportError(
-                f"{source}: this file was imported before, as assessment {earlier[0]}; not imported again",
-                existing_id=earlier[0],
-            )
-        same = conn.execute(
-            select(assessments.c.id).where(assessments.c.content_hash == content_hash).order_by(assessments.c.id)
-        ).first()
-        if same is not None:
-            raise DuplicateImportError(
-                f"{source}: assessment {same[0]} has exactly this content already; not imported again",
-                existing_id=same[0],
-            )
 
     # --- reading ---------------------------------------------------------------------------------------
 
