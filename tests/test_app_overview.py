@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app_support import ENGLISH_DEFAULTS, full_assessment, person_app, placeholders_we_set, stored, texts
+from app_support import ENGLISH_DEFAULTS, ROOT, app, full_assessment, person_app, placeholders_we_set, stored, texts
 
 from framework.store import open_store
 
@@ -75,3 +75,25 @@ def test_import_bad_file_names_each_problem_then_good_file():
     assert not at.exception
     assert "Geïmporteerd als nieuwe beoordeling." in texts(at.success)
     assert open_store().list().total == 1
+
+
+def test_import_of_a_file_that_claims_vastgesteld_is_a_concept_and_needs_a_person():
+    from framework.loading import load_assessment
+
+    claimed, _ = load_assessment(ROOT / "examples" / "ipcei-micro-elektronica.yaml")  # says: vastgesteld
+    data = json.dumps(claimed.model_dump(mode="json")).encode()
+    at = app()  # nobody stated: the import button is disabled and says why
+    at.file_uploader(key="ov_upload").upload("vastgesteld.json", data, "application/json")
+    at.run()
+    assert at.button(key="ov_import").disabled
+    assert any("wie er werkt" in c for c in texts(at.caption))
+    at = person_app()
+    at.file_uploader(key="ov_upload").upload("vastgesteld.json", data, "application/json")
+    at.run()
+    at.button(key="ov_import").click().run()
+    assert not at.exception, at.exception
+    assert any("noemde de status «Vastgesteld»" in i and "als concept" in i for i in texts(at.info))
+    [summary] = open_store().list().items
+    assert summary.status.value == "concept"
+    entry = open_store().audit(summary.id)[0]
+    assert entry.by == "A. de Vries" and entry.detail["claimed_status"] == "vastgesteld"
