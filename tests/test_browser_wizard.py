@@ -150,6 +150,7 @@ def test_new_user_fills_in_an_assessment_and_downloads_the_advice(server, page):
     page.get_by_label("Uw naam").fill(meta.author)
     page.get_by_label("Uw naam").press("Enter")
     settle(page)
+    choose_one(page, page.locator("div.st-key-user_role"), "Beleidsmedewerker")  # who works: name and role
     shot(page, "02-nieuw")
     serious["nieuw"] = axe(page, "nieuw")
     page.get_by_role("button", name="Aanmaken en beginnen").click()
