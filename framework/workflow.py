@@ -1,9 +1,11 @@
 """Review and sign-off: the status transitions as data, and the one function every path goes through.
 
 Every change of status (UI, CLI, API) is :func:`transition`: it checks the current status against
-:data:`TRANSITIONS`, the actor's role, and for sign-off the four-eyes rule (the approver is neither the author
-nor the last editor); the store then writes the new revision, the audit entry and any sign-off or review rows
-in one transaction. A signed-off assessment is frozen by the store itself (:class:`~framework.store.FrozenError`);
+:data:`TRANSITIONS`, the actor's role, and the gates of :mod:`framework.gates` (a submission with open findings
+needs a reason; a sign-off needs a complete review, no error, every warning acknowledged, and an approver who is
+not the author, an editor or the reviewer); the store then writes the new revision, the audit entry and any
+sign-off or review rows in one transaction. Every edit of the content is :func:`save` (role and status checked).
+A signed-off assessment is frozen by the store itself (:class:`~framework.store.FrozenError`);
 a change means :func:`new_version`, a new concept that "vervangt versie …" of its predecessor.
 
 Roles are stated (single-machine mode) or come from the roles file (deployment, see ``docs/signoff.md``);
@@ -17,10 +19,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from framework import gates
 from framework.assessment import Assessment, Status
-from framework.errors import TransitionError
-from framework.i18n import t
-from framework.report.view import ReviewNote, SignOffEntry, SignOffSheet
+from framework.gates import GateError, Refusal
+from framework.parafen import latest_reviews, parafenlijst, submission_notes
 from framework.store import Record, Store, audit
 from framework.store.signoffs import ReviewEntry, SignOff, add_reviews, add_signoff, add_supersession
 
@@ -53,11 +55,12 @@ ROLE_ALIASES: dict[str, Role] = {
 
 
 def role_of(name: str | Role | None) -> Role:
-    """The workflow role for a stated role name; raises TransitionError for an unknown one."""
-    key = str(name or "").strip().lower()
+    """The workflow role for a stated role name; raises a GateError (a TransitionError) for an unknown one."""
+    if isinstance(name, Role):
+        return name
+    key = " ".join(str(name or "").split()).lower()
     if key not in ROLE_ALIASES:
-        known = ", ".join(sorted(ROLE_ALIASES))
-        raise TransitionError(f"unknown role {name!r}; use one of: {known}")
+        raise gates.refuse("gate_bad_role", role=str(name or ""), known=", ".join(sorted(ROLE_ALIASES)))
     return ROLE_ALIASES[key]
 
 
@@ -75,6 +78,7 @@ class Step(StrEnum):
     RESUBMIT = "resubmit"
     SIGN_OFF = "sign_off"
     ARCHIVE = "archive"
+    WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         Step.ARCHIVE, Status.VASTGESTELD, Status.GEARCHIVEERD, frozenset({Role.APPROVER, Role.RECORDS_OFFICER}), "filed"
     ),
+    Transition(Step.WITHDRAW, Status.TER_REVIEW, Status.CONCEPT, frozenset({Role.AUTHOR}), "withdrawn"),
 )
 BY_STEP = {t.step: t for t in TRANSITIONS}
 
@@ -112,11 +117,16 @@ class Actor:
     name: str
     role: Role
 
+    def __post_init__(self) -> None:
+        if isinstance(self.role, str) and not isinstance(self.role, Role):
+            object.__setattr__(self, "role", role_of(self.role))
+        gates.check_actor(self)  # a blank name or a role outside the list is refused, however the actor is made
+
     @classmethod
     def of(cls, name: str, role: str | Role) -> Actor:
         name = " ".join(str(name or "").split())
         if not name:
-            raise TransitionError("state your name before you submit, review or sign off")
+            raise gates.refuse("gate_no_name")
         return cls(name, role_of(role))
 
 
@@ -129,42 +139,27 @@ def steps_from(status: Status | str) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == Status(status)]
 
 
-def last_editor(store: Store, assessment_id: str) -> str:
-    """Who last changed the content (a status change is not an edit)."""
-    history = store.history(assessment_id)
-    edits = [r for r in history if r.kind != "status_changed"]
-    return (edits or history)[-1].by
+def four_eyes_problems(store: Store, record: Record, approver: Actor) -> list[Refusal]:
+    """Why ``approver`` may not sign off ``record``: the author, an editor or the reviewer (empty when allowed)."""
+    return gates.four_eyes(store, record, approver)
 
 
-def four_eyes_problems(store: Store, record: Record, approver: str, lang: str = "en") -> list[str]:
-    """Why ``approver`` may not sign off ``record``: the author or the last editor (empty when allowed).
-
-    Args:
-        lang: the language of the reasons (the app passes the user's; the command line keeps English).
-    """
-    problems = []
-    authors = {record.assessment.meta.author, record.created_by}
-    if any(same_person(approver, a) for a in authors):
-        problems.append(t("robust_four_eyes_author", lang, name=approver))
-    editor = last_editor(store, record.id)
-    if same_person(approver, editor):
-        problems.append(t("robust_four_eyes_editor", lang, name=approver))
-    return problems
-
-
-def refusals(store: Store, record: Record, step: Step, actor: Actor) -> list[str]:
-    """Every reason the step is not allowed now (empty when it is): status, role, four eyes."""
+def refusals(store: Store, record: Record, step: Step, actor: Actor) -> list[Refusal]:
+    """The reasons of status and role the step is not allowed now (empty when it is); the gates add their own."""
+    gates.check_actor(actor)
     rule = BY_STEP[Step(step)]
     problems = []
     if record.archived:
-        problems.append(f"assessment {record.id} is archived (hidden); restore it first")
+        problems.append(Refusal("gate_archived", {"id": record.id}))
     if record.status != rule.source:
-        problems.append(f"'{step}' needs status {rule.source}, but the assessment is {record.status}")
+        problems.append(
+            Refusal("gate_step_status", {"step": step.value, "source": rule.source.value, "status": record.status})
+        )
     if actor.role not in rule.roles:
-        allowed = " or ".join(sorted(rule.roles))
-        problems.append(f"'{step}' needs the role {allowed}; {actor.name} acts as {actor.role}")
-    if rule.four_eyes:
-        problems += four_eyes_problems(store, record, actor.name)
+        allowed = " / ".join(sorted(rule.roles))
+        problems.append(
+            Refusal("gate_step_role", {"step": step.value, "roles": allowed, "name": actor.name, "role": actor.role})
+        )
     return problems
 
 
@@ -177,6 +172,8 @@ def transition(
     based_on: int | None = None,
     note: str = "",
     verdicts: list[tuple[str, str, str]] | None = None,
+    reason: str | None = None,
+    accepted: dict[str, str] | None = None,
 ) -> Record:
     """Take one workflow step; the only way the status of an assessment changes.
 
@@ -184,16 +181,32 @@ def transition(
         based_on: the revision the actor saw (default: the latest); a newer one refuses with RevisionConflict.
         note: a comment for the audit log (e.g. why it was returned).
         verdicts: review rows ``(question, verdict, comment)`` stored with the step.
+        reason: submit (or resubmit) despite open findings, because … (kept in the audit log).
+        accepted: sign-off: ``{finding: reason}`` for each open warning the approver acknowledges.
 
     Raises:
-        TransitionError: the status, the role or the four-eyes rule forbids the step (all reasons named).
+        GateError: the status, the role, the four-eyes rule or a gate forbids the step (all reasons named).
     """
     step = Step(step)
     rule = BY_STEP[step]
     record = store.get(assessment_id)
     problems = refusals(store, record, step, actor)
+    detail: dict[str, Any] = {"step": step.value, "role": actor.role.value, "from": rule.source.value}
+    in_place = record.status == rule.source  # the gates below speak of this status; else the status says it all
+    if in_place and step in (Step.SUBMIT, Step.RESUBMIT):
+        framework = store.framework_for(record)
+        found, kept = gates.submit_refusals(framework, record.assessment, reason)
+        problems += found
+        if kept:
+            blockers = gates.submit_blockers(framework, record.assessment)
+            detail |= {"reason": kept, "findings": [gates.finding_key(f) for f in blockers][:200]}
+    elif in_place and step is Step.SIGN_OFF:
+        found, kept_accepted = gates.signoff_refusals(store, record, actor, accepted)
+        problems += found
+        if kept_accepted:
+            detail["accepted"] = kept_accepted
     if problems:
-        raise TransitionError("; ".join(problems))
+        raise GateError(problems)
     based_on = record.revision if based_on is None else based_on
     approved = record.assessment.model_copy(
         update={"meta": record.assessment.meta.model_copy(update={"status": rule.target})}
@@ -201,8 +214,7 @@ def transition(
     content_hash = approved.content_hash()
 
     def after(conn: Any, revision: int, at: datetime) -> None:
-        detail: dict[str, Any] = {"step": step.value, "role": actor.role.value, "from": rule.source.value}
-        detail |= {"to": rule.target.value, "revision": revision}
+        detail.update({"to": rule.target.value, "revision": revision})
         if note:
             detail["note"] = note[:MAX_COMMENT]
         if step is Step.SIGN_OFF:
@@ -215,15 +227,52 @@ def transition(
     return store.set_status(assessment_id, rule.target, actor.name, based_on, after=after)
 
 
-def submit(store: Store, assessment_id: str, actor: Actor) -> Record:
-    """Concept (or returned) to review."""
+def submit(
+    store: Store, assessment_id: str, actor: Actor, *, reason: str | None = None, based_on: int | None = None
+) -> Record:
+    """Concept (or returned) to review; with open findings only with ``reason`` («toch indienen, omdat …»)."""
     status = store.get(assessment_id).status
     step = Step.RESUBMIT if status == Status.TERUGGESTUURD else Step.SUBMIT
-    return transition(store, assessment_id, step, actor)
+    return transition(store, assessment_id, step, actor, reason=reason, based_on=based_on)
 
 
-def sign_off(store: Store, assessment_id: str, actor: Actor) -> Record:
-    return transition(store, assessment_id, Step.SIGN_OFF, actor)
+def sign_off(
+    store: Store,
+    assessment_id: str,
+    actor: Actor,
+    *,
+    accepted: dict[str, str] | None = None,
+    based_on: int | None = None,
+) -> Record:
+    """Ter review to vastgesteld: after a complete review, each open warning acknowledged in ``accepted``."""
+    return transition(store, assessment_id, Step.SIGN_OFF, actor, accepted=accepted, based_on=based_on)
+
+
+def withdraw(store: Store, assessment_id: str, actor: Actor, *, based_on: int | None = None) -> Record:
+    """The author takes a submission back (ter review to concept), to edit it again; an audited step."""
+    return transition(store, assessment_id, Step.WITHDRAW, actor, based_on=based_on)
+
+
+def create(store: Store, assessment: Assessment, actor: Actor | None) -> Record:
+    """A new assessment (always a concept) by a person whose role edits answers."""
+    if actor is None:
+        raise gates.refuse("gate_no_actor")
+    gates.check_actor(actor)
+    if actor.role.value not in gates.EDITING_ROLES:
+        raise gates.refuse("gate_edit_role", name=actor.name, role=actor.role.value)
+    concept = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+    return store.create(concept, actor.name)
+
+
+def save(store: Store, assessment_id: str, assessment: Assessment, actor: Actor, based_on: int) -> Record:
+    """Every edit of the content: refused for a role that does not edit, or while the text is under review."""
+    if actor is None:
+        raise gates.refuse("gate_no_actor")
+    record = store.get(assessment_id)
+    problems = gates.edit_refusals(record, actor)
+    if problems:
+        raise GateError(problems)
+    return store.save(assessment_id, assessment, actor.name, based_on)
 
 
 def check_verdicts(assessment: Assessment, verdicts: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -232,22 +281,28 @@ def check_verdicts(assessment: Assessment, verdicts: dict[str, tuple[str, str]])
 
     framework = find_framework(assessment.framework.id, assessment.framework.version)
     known = {q.id for q in framework.questions()} if framework is not None else None
-    rows, problems = [], []
+    rows: list[tuple[str, str, str]] = []
+    problems: list[Refusal] = []
     for question, (verdict, comment) in verdicts.items():
         if known is not None and question not in known:
-            problems.append(f"{question}: no such question in {assessment.framework.key}")
+            problems.append(
+                Refusal("gate_no_such_question", {"question": question, "framework": assessment.framework.key})
+            )
             continue
         try:
-            value = Verdict(verdict.strip().lower().replace(" ", "_").replace("-", "_"))
+            value = Verdict(str(verdict).strip().lower().replace(" ", "_").replace("-", "_"))
         except ValueError:
-            problems.append(f"{question}: verdict {verdict!r} is not one of {', '.join(v.value for v in Verdict)}")
+            known_verdicts = ", ".join(v.value for v in Verdict)
+            problems.append(
+                Refusal("gate_bad_verdict", {"question": question, "verdict": verdict, "known": known_verdicts})
+            )
             continue
         if len(comment) > MAX_COMMENT:
-            problems.append(f"{question}: a comment is limited to {MAX_COMMENT} characters")
+            problems.append(Refusal("gate_comment_too_long", {"question": question, "maximum": MAX_COMMENT}))
             continue
         rows.append((question, value.value, comment.strip()))
     if problems:
-        raise TransitionError("; ".join(problems))
+        raise GateError(problems)
     return rows
 
 
@@ -256,15 +311,23 @@ def review(
 ) -> Record:
     """Record a reviewer's verdicts (status ter review); with ``send_back`` the assessment is returned to its author.
 
-    Verdicts are not a precondition of sign-off; they are kept per revision so the author sees them in the wizard.
+    A review that does not send the assessment back is complete: together with the verdicts already given on this
+    content, every question of the framework has one (else it is refused, naming the questions without one). The
+    verdicts are kept per revision; the author sees them in the wizard, and sign-off needs a complete review.
     """
+    gates.check_actor(actor)
     record = store.get(assessment_id)
     rows = check_verdicts(record.assessment, verdicts)
     if send_back:
         return transition(store, assessment_id, Step.RETURN, actor, verdicts=rows)
-    problems = [p for p in refusals(store, record, Step.RETURN, actor)]
+    problems = refusals(store, record, Step.RETURN, actor)
+    if not problems:
+        state = gates.review_state(store, record, store.framework_for(record))
+        missing = [q for q in state.missing if q not in {row[0] for row in rows}]
+        if missing:
+            problems.append(Refusal("gate_review_incomplete", {"questions": ", ".join(missing)}))
     if problems:
-        raise TransitionError("; ".join(p.replace("'return'", "a review") for p in problems))
+        raise GateError(problems)
 
     def write(conn: Any, at: datetime) -> None:
         add_reviews(conn, assessment_id, record.revision, rows, actor.name, actor.role.value, at)
@@ -278,13 +341,14 @@ def review(
 def new_version(store: Store, assessment_id: str, actor: Actor) -> Record:
     """A new concept that replaces a signed-off assessment; the old one is marked superseded."""
     record = store.get(assessment_id)
+    gates.check_actor(actor)
     if record.status not in (Status.VASTGESTELD, Status.GEARCHIVEERD):
-        raise TransitionError(f"a new version is made from a signed-off assessment; this one is {record.status}")
+        raise gates.refuse("gate_new_version_status", status=record.status.value)
     if actor.role not in (Role.AUTHOR, Role.APPROVER):
-        raise TransitionError(f"a new version needs the role author or approver; {actor.name} acts as {actor.role}")
+        raise gates.refuse("gate_new_version_role", name=actor.name, role=actor.role.value)
     _, newer = store.version_links(assessment_id)
     if newer is not None:
-        raise TransitionError(f"assessment {assessment_id} was already replaced by {newer}")
+        raise gates.refuse("gate_already_replaced", id=assessment_id, newer=newer)
     meta = record.assessment.meta
     lang_en = meta.language == "en"
     line = f"{'Replaces version' if lang_en else 'Vervangt versie'} {assessment_id} ({record.content_hash[:12]})"
@@ -305,56 +369,6 @@ def new_version(store: Store, assessment_id: str, actor: Actor) -> Record:
     return store.create_version(fresh, actor.name, assessment_id, after=after)
 
 
-def _role_id(name: str) -> str:
-    """The workflow role of a stated role name (``vaststeller`` -> ``approver``), else the name as stated."""
-    try:
-        return role_of(name).value
-    except TransitionError:
-        return name
-
-
-def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
-    """Who drafted, reviewed and approved, with roles and moments, and the reviewers' verdicts and comments.
-
-    Roles are workflow role ids (the report prints them as the app shows them, in the document's language);
-    moments are kept in UTC and printed in ``IPCEI_TIMEZONE``.
-    """
-    record = store.get(assessment_id)
-    drafted = SignOffEntry(
-        name=record.assessment.meta.author, role="author", date=record.created_at.date(), at=record.created_at
-    )
-    seen: dict[str, SignOffEntry] = {}
-    notes = []
-    for entry in store.reviews(assessment_id):
-        seen[entry.by.casefold()] = SignOffEntry(
-            name=entry.by, role=_role_id(entry.role), date=entry.at.date(), at=entry.at
-        )
-        notes.append(
-            ReviewNote(
-                question=entry.question_id, verdict=entry.verdict, comment=entry.comment, by=entry.by, at=entry.at
-            )
-        )
-    for entry in store.audit(assessment_id, limit=500):
-        if entry.action == "returned" and entry.by.casefold() not in seen:
-            seen[entry.by.casefold()] = SignOffEntry(name=entry.by, role="reviewer", date=entry.at.date(), at=entry.at)
-    signed = store.signoff(assessment_id)
-    approved = None
-    if signed is not None:
-        approved = SignOffEntry(name=signed.by, role=_role_id(signed.role), date=signed.at.date(), at=signed.at)
-        seen.pop(signed.by.casefold(), None)
-    return SignOffSheet(
-        drafted_by=drafted, reviewed_by=list(seen.values())[:10], approved_by=approved, reviews=notes[-500:]
-    )
-
-
-def latest_reviews(store: Store, assessment_id: str) -> dict[str, ReviewEntry]:
-    """The newest verdict per question (what the author should act on)."""
-    latest: dict[str, ReviewEntry] = {}
-    for entry in store.reviews(assessment_id):
-        latest[entry.question_id] = entry
-    return latest
-
-
 __all__ = [
     "BY_STEP",
     "TRANSITIONS",
@@ -365,13 +379,17 @@ __all__ = [
     "Step",
     "Transition",
     "Verdict",
+    "create",
     "four_eyes_problems",
     "latest_reviews",
     "new_version",
     "parafenlijst",
     "refusals",
     "review",
+    "save",
     "sign_off",
+    "submission_notes",
     "submit",
     "transition",
+    "withdraw",
 ]

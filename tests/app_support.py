@@ -27,9 +27,37 @@ def app() -> AppTest:
     return at
 
 
+def as_person(at: AppTest, name: str, role: str) -> AppTest:
+    """State a name and role in the sidebar, as a person does (the wizard is read-only until then)."""
+    from framework.i18n import t
+
+    at.sidebar.text_input(key="user_name").set_value(name)
+    # By position: AppTest compares a set value with the shown (translated) labels.
+    roles = at.sidebar.selectbox(key="user_role")
+    roles.select_index(roles.options.index(t(f"ui_role_{role}", "nl")))
+    return at
+
+
+def person_app(name: str = "A. de Vries", role: str = "beleidsmedewerker") -> AppTest:
+    """The whole app, with a name and a role stated (who edits, as the gates require).
+
+    Set in the session as the sidebar's widgets would (AppTest cannot keep a translated choice across a change
+    of language; the sidebar itself is tested with :func:`as_person`).
+    """
+    at = app()
+    at.session_state["user_name"] = name
+    at.session_state["user_role"] = role
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def full_assessment():
+    """The complete example as a concept: what it is in a store that has not signed it off (nor seen it submitted)."""
+    from framework.assessment import Status
+
     assessment, _framework = load_assessment(FULL_EXAMPLE)
-    return assessment
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
 
 
 def stored(assessment=None, by: str = "Test"):

@@ -191,8 +191,8 @@ def _peak_mib() -> float:
 def _child(path: str, database: str, output: str, modes: list[str]) -> dict[str, dict]:
     from framework.cli import main
     from framework.errors import InputError
+    from framework.imports import read_import
     from framework.loading import find_framework
-    from framework.store.imports import read_import
 
     def upload() -> int:
         try:

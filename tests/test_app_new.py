@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import ENGLISH_DEFAULTS, app, placeholders_we_set, texts
+from app_support import ENGLISH_DEFAULTS, app, person_app, placeholders_we_set, texts
 
 from framework.store import open_store
 
@@ -46,7 +46,7 @@ def test_messages_in_english():
 
 
 def test_creates_the_assessment_and_opens_the_wizard():
-    at = app()
+    at = person_app()
     at.text_input(key="user_name").input("J. de Vries").run()
     at.switch_page("views/new_assessment.py").run()
     assert at.text_input(key="new|author").value == "J. de Vries"
@@ -69,3 +69,20 @@ def test_creates_the_assessment_and_opens_the_wizard():
     assert at.session_state["draft"]["id"] == record.id
     at.switch_page("views/wizard.py").run()  # AppTest does not follow st.switch_page into the next run
     assert texts(at.header) == ["Vraag 1. Aanleiding"]
+
+
+def test_nobody_stated_nothing_is_created():
+    at = app()
+    at.switch_page("views/new_assessment.py").run()
+    assert any("Wie werkt er?" in w for w in texts(at.warning))
+    _fill(
+        at,
+        title="Deelname aan IPCEI Waterstof",
+        ipcei="IPCEI Hy2Tech",
+        author="J. de Vries",
+        ecosystem="energie_intensief",
+        phase="notificatie",
+    )
+    at.form_submit_button[0].click().run()
+    assert any("Wie werkt er?" in e for e in texts(at.error))
+    assert open_store().list().total == 0

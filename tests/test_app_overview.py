@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from app_support import ENGLISH_DEFAULTS, app, full_assessment, placeholders_we_set, stored, texts
+from app_support import ENGLISH_DEFAULTS, ROOT, app, full_assessment, person_app, placeholders_we_set, stored, texts
 
 from framework.store import open_store
 
 
 def test_empty_overview_speaks_dutch_then_english():
-    at = app()
+    at = person_app()
     assert texts(at.title) == ["Beoordelingen"]
     assert "Er zijn nog geen beoordelingen" in texts(at.info)[0]
     at.radio(key="lang").set_value("en").run()
@@ -26,7 +26,7 @@ def test_lists_filters_and_pages():
     for number in range(23):
         meta = base.meta.model_copy(update={"title": f"Beoordeling kenmerk{number:02d}"})
         store.create(base.model_copy(update={"meta": meta}), "Test")
-    at = app()
+    at = person_app()
     assert "1–20 van 23" in texts(at.caption)
     assert len([b for b in at.button if b.key.startswith("open|")]) == 20
     at.pagination(key="ov_page").select(2).run()
@@ -40,7 +40,7 @@ def test_lists_filters_and_pages():
 
 def test_open_duplicate_archive_restore():
     record = stored()
-    at = app()
+    at = person_app()
     at.button(key=f"dup|{record.id}").click().run()
     assert open_store().list().total == 2
     at.button(key=f"archive|{record.id}").click().run()
@@ -55,7 +55,7 @@ def test_open_duplicate_archive_restore():
 
 
 def test_import_bad_file_names_each_problem_then_good_file():
-    at = app()
+    at = person_app()
     bad = b"format: ipcei-assessment/1\nframework: {id: afwegingskader-ipcei, version: '2022-07'}\nmeta: {title: x}\n"
     at.file_uploader(key="ov_upload").upload("kapot.yaml", bad, "application/yaml")
     at.run()
@@ -96,3 +96,25 @@ def test_search_finds_words_in_answers_and_shows_where():
     at.text_input(key="ov_text").input('"*-').run()
     assert "De zoektekst bevat geen woorden (letters of cijfers); er is niets gevonden." in texts(at.caption)
     assert not at.exception
+
+
+def test_import_of_a_file_that_claims_vastgesteld_is_a_concept_and_needs_a_person():
+    from framework.loading import load_assessment
+
+    claimed, _ = load_assessment(ROOT / "examples" / "ipcei-micro-elektronica.yaml")  # says: vastgesteld
+    data = json.dumps(claimed.model_dump(mode="json")).encode()
+    at = app()  # nobody stated: the import button is disabled and says why
+    at.file_uploader(key="ov_upload").upload("vastgesteld.json", data, "application/json")
+    at.run()
+    assert at.button(key="ov_import").disabled
+    assert any("wie er werkt" in c for c in texts(at.caption))
+    at = person_app()
+    at.file_uploader(key="ov_upload").upload("vastgesteld.json", data, "application/json")
+    at.run()
+    at.button(key="ov_import").click().run()
+    assert not at.exception, at.exception
+    assert any("noemde de status «Vastgesteld»" in i and "als concept" in i for i in texts(at.info))
+    [summary] = open_store().list().items
+    assert summary.status.value == "concept"
+    entry = open_store().audit(summary.id)[0]
+    assert entry.by == "A. de Vries" and entry.detail["claimed_status"] == "vastgesteld"

@@ -123,7 +123,8 @@ def stored(canary, tmp_path_factory):
     names = [p.text for p in corpus if len(p.text) <= 120 and not re.search(r"[\x00-\x1f\x7f]", p.text)]
     first = carrier(example, framework, fields, parts[0], status="concept")
     record = store.create(first.assessment, AUTHOR)
-    workflow.submit(store, record.id, workflow.Actor.of(AUTHOR, "author"))
+    reason = "het injectiekorpus draagt zijn eigen bevindingen"  # kept only when findings are open
+    workflow.submit(store, record.id, workflow.Actor.of(AUTHOR, "author"), reason=reason)
     reviewer = workflow.Actor.of(names[0], "reviewer")
     to_improve = workflow.Verdict.TO_IMPROVE.value
     verdicts = {q.id: (to_improve, corpus[i].text) for i, q in enumerate(framework.questions())}

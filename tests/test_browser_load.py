@@ -55,11 +55,18 @@ async def settle(page) -> None:
     await page.wait_for_selector(IDLE)
 
 
-async def open_wizard(page, url: str) -> None:
+async def open_wizard(page, url: str, who: str = "Belasting") -> None:
     await page.goto(url)
     await page.wait_for_selector(IDLE)
     assert not await page.get_by_role("dialog").count(), f"{url} opened a dialog (page not found?)"
     await page.get_by_role("heading", name=re.compile(r"^Vraag 1\.")).first.wait_for()
+    # who works: the wizard is read-only until a name and a role are stated
+    await page.get_by_label("Uw naam").fill(who)
+    await page.get_by_label("Uw naam").press("Enter")
+    await settle(page)
+    await page.locator("div.st-key-user_role input").first.fill("Beleidsmedewerker")
+    await page.get_by_role("option", name="Beleidsmedewerker", exact=True).click()
+    await settle(page)
 
 
 async def commit(page, question: str, text: str) -> None:
@@ -82,7 +89,7 @@ async def solo(browser, server, framework, record_id: str, marker: str, latencie
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        await open_wizard(page, f"{server.url}/invullen?id={record_id}&step=q1")
+        await open_wizard(page, f"{server.url}/invullen?id={record_id}&step=q1", marker)
         questions = [q.id for q in framework.questions()]
         for question in STEPS:
             await commit(page, question, f"{marker} schreef dit bij {question}.")
@@ -99,7 +106,7 @@ async def shared_pair(browser, server, framework, record_id: str, latencies: lis
     seen: dict = {}
     try:
         url = f"{server.url}/invullen?id={record_id}&step=q1"
-        await asyncio.gather(open_wizard(one, url), open_wizard(two, url))  # both start from revision 1
+        await asyncio.gather(open_wizard(one, url, "Een"), open_wizard(two, url, "Twee"))  # both from revision 1
         await next_step(two, framework, "q2", latencies)  # nothing changed yet: no save
         await commit(one, "q1", "GEDEELD-EEN schreef de aanleiding.")
         await next_step(one, framework, "q2", latencies)  # saved: revision 2

@@ -25,10 +25,11 @@ def page() -> AppTest:
 
 @pytest.fixture
 def stored():
-    """The examples in the app's store; their ids by example name."""
+    """The examples in the app's store (as concepts: only a sign-off in the store makes one vastgesteld)."""
     store = open_store()
     names = ("ipcei-micro-elektronica", "ipcei-waterstof", "ipcei-negatief-advies", "ipcei-cloud")
-    return {name: store.create(a, "Test").id for name, (a, _) in zip(names, examples(*names), strict=True)}
+    found = zip(names, examples(*names), strict=True)
+    return {name: store.create(with_meta(a, status=Status.CONCEPT), "Test").id for name, (a, _) in found}
 
 
 def shown(at) -> str:
@@ -221,10 +222,14 @@ def test_a_signed_off_version_with_its_successor():
     store = open_store()
     hydrogen, _ = example("ipcei-waterstof")
     old = store.create(with_meta(hydrogen, status=Status.CONCEPT), "Anna")
-    store.set_status(old.id, Status.VASTGESTELD, "Vera", based_on=1)
-    new = workflow.new_version(store, old.id, workflow.Actor.of("Anna", "author"))
+    anna = workflow.Actor.of("Anna", "author")
+    workflow.submit(store, old.id, anna)  # revision 2: ter review
+    verdicts = {q.id: ("acceptable", "") for q in store.framework_for(store.get(old.id)).questions()}
+    workflow.review(store, old.id, workflow.Actor.of("Rita", "reviewer"), verdicts)
+    workflow.sign_off(store, old.id, workflow.Actor.of("Vera", "vaststeller"))  # revision 3: vastgesteld
+    new = workflow.new_version(store, old.id, anna)
     changed = with_answer(new.assessment, "q14", "advice", "deelnemen_onder_voorwaarden")
-    store.save(new.id, changed, "Bram", based_on=new.revision)
+    workflow.save(store, new.id, changed, workflow.Actor.of("Bram", "author"), based_on=new.revision)
 
     at = page()
     at.radio(key="cmp_mode").set_value("revisions").run()
@@ -232,11 +237,11 @@ def test_a_signed_off_version_with_its_successor():
     assert not at.exception, at.exception
     assert any("Deze beoordeling heeft 2 versies" in c for c in texts(at.caption))
     options = at.selectbox(key="cmp_rev_old").options
-    assert len(options) == 4 and options[0].startswith("Versie 2 · Revisie 2 · Bram")
-    label = "Vastgestelde versie (versie 1, revisie 2) met opvolger (versie 2, revisie 2)"
+    assert len(options) == 5 and options[0].startswith("Versie 2 · Revisie 2 · Bram")
+    label = "Vastgestelde versie (versie 1, revisie 3) met opvolger (versie 2, revisie 2)"
     [pair] = [b for b in at.button if b.label == label]
     pair.click().run()
-    assert at.selectbox(key="cmp_rev_old").value == f"{old.id}@2"
+    assert at.selectbox(key="cmp_rev_old").value == f"{old.id}@3"
     assert at.selectbox(key="cmp_rev_new").value == f"{new.id}@2"
     page_text = shown(at)
     assert "Was: :red[~~Deelnemen~~] → Wordt: :green[**Deelnemen onder voorwaarden**]" in page_text

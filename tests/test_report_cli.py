@@ -152,3 +152,16 @@ def test_two_processes_render_byte_identical_pdfs(tmp_path):
     assert params["/CreationDate"] == "D:20220314000000Z"  # meta.created
     assert params["/ModDate"] == "D:20220415052000Z"  # meta.updated (2022-06-30) clamped to SOURCE_DATE_EPOCH
     assert reader.metadata["/ModDate"] == "D:20220415052000Z"
+
+
+def test_a_rendered_file_that_claims_vastgesteld_is_a_concept(tmp_path):
+    """No store signed it off: the CONCEPT watermark, and the status «concept (bestand)»."""
+    example = ROOT / "examples" / "ipcei-micro-elektronica.yaml"  # its file says: status vastgesteld
+    assert load_assessment(example)[0].meta.status.value == "vastgesteld"
+    out = tmp_path / "advies.pdf"
+    assert main(["render", str(example), "-o", str(out), "--html", str(tmp_path / "advies.html")]) == 0
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "CONCEPT" in text and "concept (bestand)" in text
+    assert "Vastgesteld" not in text.split("concept (bestand)")[0][-200:]
+    html = (tmp_path / "advies.html").read_text(encoding="utf-8")
+    assert 'class="draft"' in html and 'status-file">concept (bestand)' in html

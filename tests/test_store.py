@@ -179,7 +179,7 @@ def test_archive_and_restore(store):
 
 
 def test_duplicate_makes_a_new_concept(store):
-    record = store.create(make_assessment(status="vastgesteld"), "Anna")
+    record = store.create(make_assessment(status="ter_review"), "Anna")
     copy = store.duplicate(record.id, "Bram")
     assert copy.id != record.id and copy.revision == 1
     assert copy.assessment.meta.title == "Waterstofketen 0 (kopie)"

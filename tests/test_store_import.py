@@ -8,6 +8,7 @@ import pytest
 from store_support import make_assessment
 
 from framework.errors import InputError
+from framework.imports import import_bytes
 from framework.store import DuplicateImportError
 from framework.yamlio import MAX_BYTES, dump_yaml
 
@@ -17,32 +18,32 @@ def _yaml(n: int = 0, **meta) -> bytes:
 
 
 def test_import_yaml_and_json(store):
-    record = store.import_bytes(_yaml(1), "waterstof.yaml", "Anna")
+    record = import_bytes(store, _yaml(1), "waterstof.yaml", "Anna")
     assert record.revision == 1 and record.assessment == make_assessment(1)
     entry = store.audit(record.id)[0]
     assert entry.action == "imported" and entry.detail["source"] == "waterstof.yaml"
     assert entry.detail["format"] == "yaml" and len(entry.detail["source_sha256"]) == 64
     data = json.dumps(make_assessment(2).model_dump(mode="json")).encode()
-    assert store.import_bytes(data, "x.json", "Anna").assessment == make_assessment(2)
+    assert import_bytes(store, data, "x.json", "Anna").assessment == make_assessment(2)
     assert store.history(record.id)[0].kind == "imported"
     assert store.verify() == []
 
 
 def test_the_same_file_twice_is_refused(store):
-    first = store.import_bytes(_yaml(1), "a.yaml", "Anna")
+    first = import_bytes(store, _yaml(1), "a.yaml", "Anna")
     before = store.row_counts()
     with pytest.raises(DuplicateImportError) as caught:
-        store.import_bytes(_yaml(1), "a-copy.yaml", "Bram")
+        import_bytes(store, _yaml(1), "a-copy.yaml", "Bram")
     assert caught.value.existing_id == first.id and first.id in str(caught.value)
     assert "imported before" in str(caught.value)
     # the same content in another form (JSON, or an export of a stored assessment) is also refused
     as_json = json.dumps(make_assessment(1).model_dump(mode="json"), indent=1).encode()
     with pytest.raises(DuplicateImportError, match="exactly this content"):
-        store.import_bytes(as_json, "a.json", "Bram")
+        import_bytes(store, as_json, "a.json", "Bram")
     created = store.create(make_assessment(5), "Anna")
     exported = dump_yaml(store.export(created.id).model_dump(mode="json")).encode()
     with pytest.raises(DuplicateImportError) as again:
-        store.import_bytes(exported, "export.yaml", "Bram")
+        import_bytes(store, exported, "export.yaml", "Bram")
     assert again.value.existing_id == created.id
     after = store.row_counts()
     assert after["imports"] == before["imports"] and after["assessments"] == before["assessments"] + 1
@@ -78,7 +79,7 @@ def test_bad_files_are_refused_and_change_nothing(store, name):
     before = store.row_counts()
     source = "file.pdf" if "pdf" in name else "file.json" if "json" in name else "file.yaml"
     with pytest.raises(InputError) as caught:
-        store.import_bytes(HOSTILE[name], source, "Mallory")
+        import_bytes(store, HOSTILE[name], source, "Mallory")
     assert caught.value.problems and all(p.source.startswith("file.") for p in caught.value.problems)
     assert store.row_counts() == before
     assert store.verify() == []
@@ -87,7 +88,7 @@ def test_bad_files_are_refused_and_change_nothing(store, name):
 def test_refusals_say_what_is_wrong(store):
     def message(content: bytes, source: str = "f.yaml") -> str:
         with pytest.raises(InputError) as caught:
-            store.import_bytes(content, source, "Mallory")
+            import_bytes(store, content, source, "Mallory")
         return str(caught.value)
 
     assert "limit is 5.242.880 bytes" in message(HOSTILE["oversized"])
@@ -104,8 +105,8 @@ def test_an_advice_pdf_imports_with_its_embedded_data(store):
 
     assessment = make_assessment(7)
     pdf = report.render_pdf(assessment, default_framework())
-    record = store.import_bytes(pdf, "advies.pdf", "Anna")
+    record = import_bytes(store, pdf, "advies.pdf", "Anna")
     assert record.assessment == assessment
     assert store.audit(record.id)[0].detail["format"] == "pdf"
     with pytest.raises(DuplicateImportError):
-        store.import_bytes(pdf, "advies-kopie.pdf", "Anna")
+        import_bytes(store, pdf, "advies-kopie.pdf", "Anna")

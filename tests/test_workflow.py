@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from store_support import edited, make_assessment
+from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, edited, example
 
 from framework import workflow as wf
 from framework.assessment import Status
 from framework.errors import TransitionError
 from framework.store import FrozenError, open_store
-
-AUTHOR = wf.Actor.of("A. de Vries", "beleidsmedewerker")
-REVIEWER = wf.Actor.of("B. Jansen", "reviewer")
-APPROVER = wf.Actor.of("C. Bakker", "vaststeller")
 
 
 @pytest.fixture
@@ -23,8 +19,14 @@ def db():
 
 
 def _in_review(db):
-    record = db.create(make_assessment(), "A. de Vries")
+    record = db.create(example(), "A. de Vries")
     return wf.submit(db, record.id, AUTHOR)
+
+
+def _reviewed(db):
+    record = _in_review(db)
+    wf.review(db, record.id, REVIEWER, all_acceptable(db, record.id))
+    return record
 
 
 def test_the_transition_table_covers_the_statuses():
@@ -34,31 +36,36 @@ def test_the_transition_table_covers_the_statuses():
         (Status.TERUGGESTUURD, Status.TER_REVIEW),
         (Status.TER_REVIEW, Status.VASTGESTELD),
         (Status.VASTGESTELD, Status.GEARCHIVEERD),
+        (Status.TER_REVIEW, Status.CONCEPT),  # withdraw
     }
 
 
 def test_self_approval_is_refused_by_a_direct_call(db):
-    record = _in_review(db)
-    with pytest.raises(TransitionError, match="four eyes"):
+    record = _reviewed(db)
+    with pytest.raises(TransitionError) as refused:
         wf.sign_off(db, record.id, wf.Actor.of("a. de  vries", "vaststeller"))
+    assert refused.value.keys == ["gate_four_eyes_author", "gate_four_eyes_editor"]
     assert db.get(record.id).status == Status.TER_REVIEW and db.signoff(record.id) is None
 
 
-def test_the_last_editor_may_not_sign_off(db):
+def test_an_editor_may_not_sign_off(db):
     record = _in_review(db)
     record = wf.review(db, record.id, REVIEWER, {"q1": ("to_improve", "bron?")}, send_back=True)
-    record = db.save(record.id, edited(record.assessment, "aangevuld"), "C. Bakker", record.revision)
+    record = wf.save(db, record.id, edited(record.assessment, "aangevuld"), APPROVER, record.revision)
     wf.submit(db, record.id, AUTHOR)
-    with pytest.raises(TransitionError, match="last edit"):
+    wf.review(db, record.id, REVIEWER, all_acceptable(db, record.id))
+    with pytest.raises(TransitionError) as refused:
         wf.sign_off(db, record.id, APPROVER)
+    assert refused.value.keys == ["gate_four_eyes_editor"] and "four eyes" in refused.value.message("en")
 
 
 def test_status_and_role_are_checked(db):
-    record = db.create(make_assessment(), "A. de Vries")
-    with pytest.raises(TransitionError, match="needs status ter_review"):
+    record = db.create(example(), "A. de Vries")
+    with pytest.raises(TransitionError, match="status «ter_review»"):
         wf.sign_off(db, record.id, APPROVER)
-    with pytest.raises(TransitionError, match="role author"):
+    with pytest.raises(TransitionError) as refused:
         wf.submit(db, record.id, REVIEWER)
+    assert "needs the role author" in refused.value.message("en")
 
 
 def test_review_round_trip_sign_off_and_parafenlijst(db):
@@ -66,9 +73,9 @@ def test_review_round_trip_sign_off_and_parafenlijst(db):
     record = wf.review(db, record.id, REVIEWER, {"q1": ("to correct", "klopt niet")}, send_back=True)
     assert record.status == Status.TERUGGESTUURD
     assert wf.latest_reviews(db, record.id)["q1"].comment == "klopt niet"
-    record = db.save(record.id, edited(record.assessment, "gecorrigeerd"), "A. de Vries", record.revision)
+    record = wf.save(db, record.id, edited(record.assessment, "gecorrigeerd"), AUTHOR, record.revision)
     wf.submit(db, record.id, AUTHOR)
-    wf.review(db, record.id, REVIEWER, {"q1": ("acceptable", "")})
+    wf.review(db, record.id, REVIEWER, all_acceptable(db, record.id))
     record = wf.sign_off(db, record.id, APPROVER)
     assert record.status == Status.VASTGESTELD
     signed = db.signoff(record.id)
@@ -84,14 +91,16 @@ def test_review_round_trip_sign_off_and_parafenlijst(db):
 
 def test_unknown_verdicts_and_questions_are_refused(db):
     record = _in_review(db)
-    with pytest.raises(TransitionError, match="verdict"):
+    with pytest.raises(TransitionError) as refused:
         wf.review(db, record.id, REVIEWER, {"q1": ("great", "")})
-    with pytest.raises(TransitionError, match="no such question"):
+    assert refused.value.keys == ["gate_bad_verdict"]
+    with pytest.raises(TransitionError) as refused:
         wf.review(db, record.id, REVIEWER, {"q99": ("acceptable", "")})
+    assert "no such question" in refused.value.message("en")
 
 
 def test_edits_after_sign_off_are_refused_by_the_store(db):
-    record = _in_review(db)
+    record = _reviewed(db)
     record = wf.sign_off(db, record.id, APPROVER)
     with pytest.raises(FrozenError):
         db.save(record.id, edited(record.assessment, "stiekem"), "C. Bakker", record.revision)
@@ -105,12 +114,12 @@ def test_edits_after_sign_off_are_refused_by_the_store(db):
 
 
 def test_a_new_version_replaces_the_signed_off_one(db):
-    record = wf.sign_off(db, _in_review(db).id, APPROVER)
+    record = wf.sign_off(db, _reviewed(db).id, APPROVER)
     fresh = wf.new_version(db, record.id, AUTHOR)
     assert fresh.status == Status.CONCEPT
     assert fresh.assessment.meta.note.startswith(f"Vervangt versie {record.id}")
     assert db.version_links(record.id) == (None, fresh.id)
     assert db.version_links(fresh.id) == (record.id, None)
-    with pytest.raises(TransitionError, match="already replaced"):
+    with pytest.raises(TransitionError, match="al vervangen"):
         wf.new_version(db, record.id, AUTHOR)
     assert db.verify() == []

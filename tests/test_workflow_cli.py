@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from gate_support import ERROR_EXAMPLE, WARNING_EXAMPLE, example
 from pypdf import PdfReader
-from store_support import make_assessment
 
 from framework.assessment import Status
 from framework.cli import main
@@ -16,9 +16,10 @@ from framework.store import open_store
 @pytest.fixture
 def db(store_url, monkeypatch):
     monkeypatch.setenv("IPCEI_DATABASE_URL", store_url)
+    monkeypatch.setenv("IPCEI_LANG", "en")  # the refusals in English, the language asked
     monkeypatch.delenv("IPCEI_SIGNING_KEY", raising=False)
     with open_store(store_url) as store:
-        record = store.create(make_assessment(), "A. de Vries")
+        record = store.create(example(), "A. de Vries")
     return record.id
 
 
@@ -37,13 +38,18 @@ def test_four_eyes_holds_on_the_command_line(db, capsys):
     code, out, err = run(capsys, "submit", db[:8], "--by", "A. de Vries")
     assert code == 0, err
     assert "ter_review" in out
+    assert run(capsys, "review", db, "--by", "B. Jansen", "--rest", "acceptable")[0] == 0
     code, _, err = run(capsys, "signoff", db, "--by", "a. de vries", "--role", "vaststeller")
     assert code == 1 and "four eyes" in err
     assert _status(db) == Status.TER_REVIEW
     code, _, err = run(capsys, "signoff", db, "--by", "B. Jansen", "--role", "reviewer")
     assert code == 1 and "needs the role approver" in err
     code, _, err = run(capsys, "signoff", db, "--by", "B. Jansen", "--role", "koning")
-    assert code == 1 and "unknown role 'koning'" in err
+    assert code == 1 and "Unknown role «koning»" in err
+    code, _, err = run(capsys, "signoff", db, "--by", "   ", "--role", "vaststeller")
+    assert code == 1 and "State your name" in err
+    code, _, err = run(capsys, "signoff", db, "--by", "B. Jansen", "--role", "vaststeller")
+    assert code == 1 and "B. Jansen reviewed this content" in err
     assert _status(db) == Status.TER_REVIEW
 
 
@@ -60,6 +66,21 @@ def test_review_return_resubmit_sign_off_and_render(db, capsys, tmp_path):
     assert code == 1 and "QUESTION=VERDICT" in err
     assert run(capsys, "review", db, "--by", "B. Jansen")[0] == 2
     assert run(capsys, "submit", db, "--by", "A. de Vries")[0] == 0
+    code, _, err = run(capsys, "signoff", db, "--by", "C. Bakker", "--role", "approver")
+    assert code == 1 and "needs a complete review" in err and "for: q2, q3" in err  # q1 has its verdict
+    code, _, err = run(capsys, "review", db, "--by", "B. Jansen", "--verdict", "q1=acceptable")
+    assert code == 1 and "A review is complete" in err and "q2" in err
+    code, _, err = run(
+        capsys, "review", db, "--by", "B. Jansen", "--verdict", "q3=to_correct:fout", "--rest", "akkoord"
+    )
+    assert code == 1 and "«akkoord» is not one of" in err
+    assert (
+        run(capsys, "review", db, "--by", "B. Jansen", "--verdict", "q3=to_correct:fout", "--rest", "acceptable")[0]
+        == 0
+    )
+    code, _, err = run(capsys, "signoff", db, "--by", "C. Bakker", "--role", "approver")
+    assert code == 1 and "q3 «to correct»" in err
+    assert run(capsys, "review", db, "--by", "B. Jansen", "--rest", "acceptable")[0] == 0
     advice = tmp_path / "advies.pdf"
     code, out, err = run(capsys, "signoff", db, "--by", "C. Bakker", "--role", "approver", "-o", str(advice))
     assert code == 0, err
@@ -69,7 +90,7 @@ def test_review_return_resubmit_sign_off_and_render(db, capsys, tmp_path):
     assert "C. Bakker" in text and "B. Jansen" in text and "CONCEPT" not in text
     # Frozen: another review step is refused; a new version is the way to change it.
     code, _, err = run(capsys, "submit", db, "--by", "A. de Vries")
-    assert code == 1 and "needs status" in err
+    assert code == 1 and "needs the status" in err
     code, out, err = run(capsys, "new-version", db, "--by", "A. de Vries")
     assert code == 0 and f"replaces {db}" in out, err
     code, _, err = run(capsys, "new-version", db, "--by", "A. de Vries")
@@ -89,6 +110,7 @@ def test_sign_and_verify_with_a_demo_key(db, capsys, tmp_path, monkeypatch):
     key = tmp_path / "demo.p12"
     assert run(capsys, "demo-key", "-o", str(key), "--password", "geheim")[0] == 0
     run(capsys, "submit", db, "--by", "A. de Vries")
+    run(capsys, "review", db, "--by", "B. Jansen", "--rest", "acceptable")
     unsigned = tmp_path / "unsigned.pdf"
     assert run(capsys, "render", db, "-o", str(unsigned))[0] == 0  # not signed off yet
     code, _, err = run(capsys, "sign", str(unsigned), "-o", str(tmp_path / "x.pdf"))
@@ -115,3 +137,52 @@ def test_sign_and_verify_with_a_demo_key(db, capsys, tmp_path, monkeypatch):
     broken.write_bytes(bytes(data))
     assert run(capsys, "verify", str(broken))[0] == 1
     assert run(capsys, "verify", str(tmp_path / "missing.pdf"))[0] == 1
+
+
+def test_submit_with_open_findings_needs_a_reason_on_the_command_line(store_url, capsys, monkeypatch):
+    monkeypatch.setenv("IPCEI_DATABASE_URL", store_url)
+    with open_store(store_url) as store:
+        aid = store.create(example(ERROR_EXAMPLE), "A. de Vries").id
+    code, _, err = run(capsys, "submit", aid, "--by", "A. de Vries")
+    assert code == 1 and "Indienen kan niet" in err and "failure-contradiction" in err  # Dutch by default
+    code, _, err = run(capsys, "submit", aid, "--by", "A. de Vries", "--reason", "x")
+    assert code == 1 and "te kort" in err
+    assert _status(aid) == Status.CONCEPT
+    reason = "de consortiumvorming loopt nog; de reviewer kijkt mee"
+    assert run(capsys, "submit", aid, "--by", "A. de Vries", "--reason", reason)[0] == 0
+    with open_store() as store:
+        assert store.audit(aid)[0].detail["reason"] == reason
+    code, _, err = run(capsys, "withdraw", aid, "--by", "B. Jansen", "--role", "reviewer")
+    assert code == 1 and "withdraw" in err
+    code, out, err = run(capsys, "withdraw", aid, "--by", "A. de Vries")
+    assert code == 0 and "concept" in out, err
+
+
+def test_signoff_accepts_each_warning_with_a_reason(store_url, capsys, monkeypatch):
+    monkeypatch.setenv("IPCEI_DATABASE_URL", store_url)
+    with open_store(store_url) as store:
+        aid = store.create(example(WARNING_EXAMPLE), "A. de Vries").id
+    assert run(capsys, "submit", aid, "--by", "A. de Vries")[0] == 0
+    assert run(capsys, "review", aid, "--by", "B. Jansen", "--rest", "acceptable")[0] == 0
+    code, _, err = run(capsys, "signoff", aid, "--by", "C. Bakker", "--role", "vaststeller")
+    assert code == 1 and "advice-without-funding-gap" in err
+    code, _, err = run(
+        capsys, "signoff", aid, "--by", "C. Bakker", "--role", "vaststeller", "--accept", "geen-gelijkteken"
+    )
+    assert code == 1 and "FINDING=REASON" in err
+    code, _, err = run(
+        capsys,
+        "signoff",
+        aid,
+        "--by",
+        "C. Bakker",
+        "--role",
+        "vaststeller",
+        "--accept",
+        "advice-without-funding-gap=ok",
+    )
+    assert code == 1 and "te kort" in err
+    assert _status(aid) == Status.TER_REVIEW
+    reason = "advice-without-funding-gap=de funding gap wordt in de notificatie aangetoond"
+    code, out, err = run(capsys, "signoff", aid, "--by", "C. Bakker", "--role", "vaststeller", "--accept", reason)
+    assert code == 0 and "vastgesteld" in out, err

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
+from gate_support import REVIEWER, all_acceptable
+
 from framework import workflow as wf
 from framework.advice import REASON, advice_pdf
 from framework.assessment import Status
@@ -74,6 +76,7 @@ def make_world(folder: Path) -> World:
         record = store.create(example(), "A. de Vries")
         concept = store.create(example(), "A. de Vries")
         wf.submit(store, record.id, AUTHOR)
+        wf.review(store, record.id, REVIEWER, all_acceptable(store, record.id))  # a complete review first
         wf.sign_off(store, record.id, APPROVER)
         with signing_with(key):
             signed = advice_pdf(store, record.id, sign=True, by="C. Bakker")

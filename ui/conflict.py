@@ -12,11 +12,12 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework import merge
-from framework.errors import ConflictError
+from framework import merge, workflow
+from framework.errors import ConflictError, IpceiError
+from framework.gates import GateError
 from framework.i18n import format_datetime
 from framework.models import Framework
-from ui import guard, state
+from ui import guard, identity, state
 from ui.i18n import lang, tr
 from ui.text import local_time, plain
 
@@ -49,15 +50,23 @@ def flash() -> None:
 
 
 def _save(d: dict[str, Any], merged: dict[str, Any], theirs: Any, step_id: str) -> str:
-    """Save the merged data on top of their revision: 'saved', 'conflict' (another save came in) or 'down'."""
+    """Save the merged data on top of their revision (through the workflow's gates): 'saved', 'conflict' (another
+    save came in), 'down' (the guard said why) or 'refused' (no stated person, or the role or status forbids it)."""
+    who = identity.actor()
+    if who is None:
+        st.error(tr("gate_no_actor"), icon=":material/badge:")
+        return "refused"
+    assessment = drafting.assessment_from_data(merged)
     try:
         record = guard.use(
-            lambda s: s.save(
-                state.record_id(d["id"]), drafting.assessment_from_data(merged), state.actor(), based_on=theirs.revision
-            )
+            lambda s: workflow.save(s, state.record_id(d["id"]), assessment, who, based_on=theirs.revision)
         )
     except ConflictError:
         return "conflict"  # yet another save came in: the next run shows the new differences
+    except IpceiError as exc:  # the role or the status forbids the edit now
+        text = exc.message(lang()) if isinstance(exc, GateError) else str(exc)
+        st.error(tr("ui_save_failed", detail=plain(text)), icon=":material/error:")
+        return "refused"
     if record is None:
         return "down"  # the guard showed why; the choices and the draft stay
     state.open_record(record, step=step_id)
@@ -79,7 +88,7 @@ def render(d: dict[str, Any], framework: Framework, step_id: str) -> None:
         if not mine_only:  # their save already says everything ours did
             state.open_record(theirs, step=step_id)
         elif (outcome := _save(d, merge.merge(their_data, found, set()), theirs, step_id)) != "saved":
-            if outcome == "down":
+            if outcome in ("down", "refused"):
                 return
             st.rerun()
         st.session_state[FLASH] = tr(
@@ -137,7 +146,7 @@ def render(d: dict[str, Any], framework: Framework, step_id: str) -> None:
         if merged == their_data:
             state.open_record(theirs, step=step_id)
         elif (outcome := _save(d, merged, theirs, step_id)) != "saved":
-            if outcome == "down":
+            if outcome in ("down", "refused"):
                 return
             st.rerun()
         st.toast(tr("ui_conflict_done"), icon=":material/check:")

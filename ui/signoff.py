@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from framework import workflow
+from framework import gates, workflow
 from framework.assessment import Status
 from framework.errors import ConflictError, IpceiError, TransitionError
 from framework.i18n import format_date, t
@@ -75,6 +75,48 @@ def wizard_banner(d: dict[str, Any]) -> None:
         st.warning(tr("wf_returned_banner"), icon=":material/assignment_return:")
 
 
+def edit_block(d: dict[str, Any]) -> str | None:
+    """Why the wizard is read-only for who works now (a catalog key), or None when they may edit.
+
+    The domain decides (:func:`framework.gates.edit_refusals`); this only says it on the page.
+    """
+    if is_frozen(d):
+        return "frozen"
+    who = identity.actor()
+    if who is None:
+        return "gate_ui_who_is_working"
+    record = guard.use(lambda s: s.get(d["id"]))
+    if record is None:  # the database is down (the guard said so): typing goes on; the save, gated, waits
+        return None
+    refusals = gates.edit_refusals(record, who)
+    if not refusals:
+        return None
+    return {
+        "gate_edit_role": "gate_ui_read_only_role",
+        "gate_edit_in_review_author": "gate_ui_in_review_author",
+    }.get(refusals[0].key, "gate_ui_in_review")
+
+
+def edit_banner(d: dict[str, Any], block: str | None) -> None:
+    """At the top of the wizard: why it is read-only, with «Indiening intrekken» for the author under review."""
+    if block is None or block == "frozen":
+        return
+    who = identity.actor()
+    if block == "gate_ui_who_is_working":
+        st.warning(tr(block), icon=":material/badge:")
+        return
+    role = identity.role_label(who.role) if who else ""
+    st.info(tr(block, role=role), icon=":material/lock:")
+    if block == "gate_ui_in_review_author" and who is not None:
+        st.button(
+            tr("gate_step_withdraw"),
+            key="wf|withdraw|wizard",
+            icon=":material/undo:",
+            on_click=_take,
+            args=(d, workflow.Step.WITHDRAW, who),
+        )
+
+
 def new_version_button(d: dict[str, Any]) -> None:
     who = identity.actor()
     if who is None or not st.button(tr("wf_new_version"), key="wf|new_version", icon=":material/content_copy:"):
@@ -128,6 +170,9 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
         st.info(tr("wf_identify_first"), icon=":material/badge:")
         return
     st.caption(tr("wf_acting_as", name=plain(who.name), role=_role_label(who.role)))
+    reason, _ = guard.use(lambda s: workflow.submission_notes(s, record.id), default=("", {}))
+    if reason and record.status in (Status.TER_REVIEW, Status.TERUGGESTUURD):
+        st.warning(tr("gate_ui_submit_reason_shown", reason=plain(reason)), icon=":material/report:")
     steps = [step for step in workflow.steps_from(record.status) if who.role in step.roles]
     if who.role in workflow.BY_STEP[workflow.Step.RETURN].roles and record.status == Status.TER_REVIEW:
         _verdict_form(d, framework, who)
@@ -135,13 +180,18 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
         if step.step is workflow.Step.RETURN:
             continue  # in the verdict form
         if step.step is workflow.Step.SIGN_OFF:
-            problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
+            problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who), default=[])
             if problems:
-                st.warning(tr("wf_four_eyes_note", problems=plain("; ".join(problems))), icon=":material/visibility:")
+                text = "; ".join(p.text(lang()) for p in problems)
+                st.warning(tr("wf_four_eyes_note", problems=plain(text)), icon=":material/visibility:")
+            _signoff_form(d, framework, record)
             st.caption(tr("wf_signed_pdf" if configured_key() else "wf_unsigned_pdf"))
+        if step.step in (workflow.Step.SUBMIT, workflow.Step.RESUBMIT):
+            _submit_form(d, framework, record)
         kind = "primary" if step.step in (workflow.Step.SUBMIT, workflow.Step.SIGN_OFF) else "secondary"
+        label = "gate_step_withdraw" if step.step is workflow.Step.WITHDRAW else f"wf_step_{step.step.value}"
         st.button(
-            tr(f"wf_step_{step.step.value}"),
+            tr(label),
             key=f"wf|{step.step.value}",
             type=kind,
             on_click=_take,
@@ -175,29 +225,70 @@ def _parafenlijst(assessment_id: str) -> None:
 
 def _refuse(exc: IpceiError) -> None:
     key = "wf_refused" if isinstance(exc, TransitionError | ConflictError) else "ui_save_failed"
-    st.session_state["wf|refused"] = tr(key, reason=plain(exc), detail=plain(exc))
+    text = exc.message(lang()) if isinstance(exc, gates.GateError) else str(exc)
+    st.session_state["wf|refused"] = tr(key, reason=plain(text), detail=plain(text))
 
 
-def _in_language(exc: TransitionError, d: dict[str, Any], who: workflow.Actor) -> IpceiError:
-    """The four-eyes refusal in the user's language (the domain's reasons, asked again in ``lang()``)."""
-    record = guard.use(lambda s: s.get(d["id"]))
-    problems = guard.use(lambda s: workflow.four_eyes_problems(s, record, who.name, lang()), default=[])
-    return TransitionError("; ".join(problems)) if record is not None and problems else exc
+REASON_KEY = "wf|reason|{id}"
+ACCEPT_KEY = "wf|accept|{id}|{finding}"
+
+
+def _submit_form(d: dict[str, Any], framework: Framework, record: Any) -> None:
+    """With open errors or empty required fields: say so, and ask for the reason to submit anyway."""
+    blockers = gates.submit_blockers(framework, record.assessment)
+    if not blockers:
+        return
+    st.warning(tr("gate_ui_submit_blocked", count=len(blockers)), icon=":material/report:")
+    st.text_area(tr("gate_ui_reason"), key=REASON_KEY.format(id=d["id"]), max_chars=gates.MAX_REASON, height=80)
+
+
+def _signoff_form(d: dict[str, Any], framework: Framework, record: Any) -> None:
+    """What sign-off needs, shown before the button: the review state, open errors, a reason per open warning."""
+    state = guard.use(lambda s: gates.review_state(s, record, framework))
+    if state is None:  # the database is down: the guard said so
+        return
+    if state.missing:
+        st.warning(tr("gate_ui_review_missing", questions=", ".join(state.missing)), icon=":material/rate_review:")
+    elif state.complete:
+        names = ", ".join(sorted({plain(e.by) for e in state.verdicts.values()}))
+        st.caption(tr("gate_ui_review_complete", names=names))
+    errors, warnings = gates.open_findings(framework, record.assessment)
+    if errors:
+        listed = "; ".join(f"{gates.finding_key(f)}: {f.message(lang())}" for f in errors)
+        st.error(tr("gate_ui_errors_open", findings=plain(listed)), icon=":material/error:")
+    if warnings:
+        st.markdown(f"**{tr('gate_ui_accept_title')}**")
+        for finding in warnings:
+            key = gates.finding_key(finding)
+            st.caption(f"`{plain(key)}` · {plain(finding.message(lang()))}")
+            st.text_input(
+                tr("gate_ui_accept_reason", finding=plain(key)),
+                key=ACCEPT_KEY.format(id=d["id"], finding=key),
+                max_chars=gates.MAX_REASON,
+            )
 
 
 def _take(d: dict[str, Any], step: workflow.Step, who: workflow.Actor) -> None:
     """Button callback (runs before the page is drawn, so the page shows the new status at once)."""
+    extra: dict[str, Any] = {}
+    if step in (workflow.Step.SUBMIT, workflow.Step.RESUBMIT):
+        extra["reason"] = st.session_state.get(REASON_KEY.format(id=d["id"])) or None
+    if step is workflow.Step.SIGN_OFF:
+        prefix = ACCEPT_KEY.format(id=d["id"], finding="")
+        extra["accepted"] = {
+            k.removeprefix(prefix): v
+            for k, v in st.session_state.items()
+            if isinstance(k, str) and k.startswith(prefix) and v
+        }
     try:
-        record = guard.use(lambda s: workflow.transition(s, d["id"], step, who, based_on=d["revision"]))
-    except TransitionError as exc:
-        _refuse(_in_language(exc, d, who) if step is workflow.Step.SIGN_OFF else exc)
-        return
-    except IpceiError as exc:
+        record = guard.use(lambda s: workflow.transition(s, d["id"], step, who, based_on=d["revision"], **extra))
+    except IpceiError as exc:  # a gate's refusal speaks the user's language (see _refuse)
         _refuse(exc)
         return
     if record is None:  # the database is down: nothing changed; the guard's message says so
         return
-    _open_version(record.id, tr(f"wf_done_{step.value}"))
+    done = "gate_done_withdraw" if step is workflow.Step.WITHDRAW else f"wf_done_{step.value}"
+    _open_version(record.id, tr(done))
 
 
 def _verdict_form(d: dict[str, Any], framework: Framework, who: workflow.Actor) -> None:

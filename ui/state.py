@@ -44,10 +44,12 @@ def user_name(default: str = "") -> str:
 
 
 def actor() -> str:
-    """Who saves: the name stated in the sidebar, else the author of the open assessment."""
-    d = current()
-    author = d["data"]["meta"].get("author", "") if d else ""
-    return user_name(author) or "onbekend"
+    """Who acts: the name stated in the sidebar (or signed in); '' when nobody is, and the store then refuses the
+    write. Never the author's name in their stead: an edit is attributed to who made it (see ``docs/signoff.md``)."""
+    from ui import identity  # ui.identity imports this module
+
+    who = identity.actor()
+    return who.name if who is not None else ""
 
 
 def record_id(raw: Any) -> Any:
@@ -197,10 +199,21 @@ def save() -> str:
         return "unchanged"
     if st.session_state.get(CONFLICT):
         return "conflict"
+    from framework import workflow
+    from framework.gates import GateError
+    from ui import identity  # ui.identity imports this module
+
+    who = identity.actor()
+    if who is None:  # every write has its person: nothing is saved until a name and a role are stated
+        st.session_state[SAVE_ERROR] = tr("gate_no_actor")
+        return "error"
     d["data"]["meta"]["updated"] = date.today().isoformat()
     assessment = drafting.assessment_from_data(d["data"])
     try:
-        record = guard.use(lambda s: s.save(record_id(d["id"]), assessment, actor(), based_on=d["revision"]))
+        record = guard.use(lambda s: workflow.save(s, record_id(d["id"]), assessment, who, based_on=d["revision"]))
+    except GateError as exc:  # the role or the status forbids the edit: say why, in the user's language
+        st.session_state[SAVE_ERROR] = exc.message(lang())
+        return "error"
     except ConflictError as exc:
         theirs = getattr(exc, "theirs", None)
         st.session_state[CONFLICT] = {"id": d["id"], "theirs": getattr(theirs, "revision", None)}

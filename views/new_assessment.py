@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from framework import draft as drafting
+from framework import workflow
 from framework.errors import IpceiError
+from framework.gates import GateError
 from framework.loading import default_framework
-from ui import guard, meta_form, state
+from ui import guard, identity, meta_form, state
 from ui.i18n import lang, tr
 from ui.text import plain
 
@@ -18,6 +20,9 @@ state.flush()
 framework = default_framework()
 st.title(tr("ui_new_title"))
 st.caption(tr("ui_new_intro", framework=framework.title(lang()), version=framework.version))
+who = identity.actor()
+if who is None:
+    st.warning(tr("gate_ui_who_is_working"), icon=":material/badge:")
 errors = st.session_state.get(ERRORS, {})
 if errors:
     st.error(tr("ui_new_has_errors", count=len(errors)), icon=":material/error:")
@@ -41,9 +46,10 @@ if submitted:
         st.session_state[ERRORS] = errors
         st.rerun()
     try:
-        record = guard.use(lambda s: s.create(drafting.new_assessment(framework, meta), state.user_name(meta.author)))
+        record = guard.use(lambda s: workflow.create(s, drafting.new_assessment(framework, meta), who))
     except IpceiError as exc:
-        st.error(tr("ui_save_failed", detail=plain(exc)), icon=":material/error:")
+        text = exc.message(lang()) if isinstance(exc, GateError) else str(exc)
+        st.error(tr("ui_save_failed", detail=plain(text)), icon=":material/error:")
         st.stop()
     if record is None:  # the database is down: the form keeps what was typed; the guard said so
         st.stop()

@@ -10,6 +10,7 @@ from framework import search
 from framework.assessment import Status
 from framework.errors import InputError, IpceiError
 from framework.i18n import format_datetime, t
+from framework.imports import import_bytes
 from framework.loading import default_framework
 from framework.store import ListQuery, Page
 from ui import guard, identity, state
@@ -43,10 +44,17 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
         help=tr("ui_import_help", mb=MAX_UPLOAD_MB),
         max_upload_size=MAX_UPLOAD_MB,
     )
-    if st.button(tr("ui_import_button"), disabled=upload is None, key="ov_import", icon=":material/upload:"):
+    who = identity.actor()
+    if who is None:
+        st.caption(tr("gate_ui_identify_to_import"))
+    if st.button(
+        tr("ui_import_button"), disabled=upload is None or who is None, key="ov_import", icon=":material/upload:"
+    ):
         try:
+            if who is None:  # a write needs its person (the button is disabled; a forged click still stops here)
+                raise IpceiError(tr("gate_no_actor"))
             content, name = upload.getvalue(), upload.name  # type: ignore[union-attr]
-            record = guard.use(lambda s: s.import_bytes(content, name, state.actor()))
+            record = guard.use(lambda s: import_bytes(s, content, name, who.name))
         except InputError as exc:
             st.error(tr("ui_import_failed", name=plain(upload.name)), icon=":material/error:")  # type: ignore[union-attr]
             st.dataframe(
@@ -66,8 +74,16 @@ with right.expander(tr("ui_import_title"), icon=":material/upload_file:"):
         else:
             if record is not None:  # None: the database is down, nothing was imported; the guard said so
                 st.session_state[IMPORTED] = record.id
+                entry = guard.use(lambda s: s.audit(record.id, limit=1), default=[])
+                claimed = str(entry[0].detail.get("claimed_status", "concept")) if entry else "concept"
+                st.session_state[IMPORTED + "|status"] = (record.status.value, claimed)
     if imported := st.session_state.get(IMPORTED):
         st.success(tr("ui_import_done"), icon=":material/check_circle:")
+        stored, claimed = st.session_state.get(IMPORTED + "|status", ("concept", "concept"))
+        if stored == Status.VASTGESTELD.value:
+            st.info(tr("gate_ui_imported_signed"), icon=":material/verified:")
+        elif claimed != Status.CONCEPT.value:
+            st.info(tr("gate_ui_imported_as_concept", claimed=t(f"status_{claimed}", lang())), icon=":material/info:")
         if st.button(tr("ui_open"), key="ov_open_imported", type="primary"):
             st.session_state.pop(IMPORTED, None)
             if state.ensure(imported) is not None:

@@ -92,7 +92,8 @@ if sheet is not None:
             """Runs when the button is clicked (on its own thread): render (cached), note the export and, for a
             signed-off advice PDF, record the issued file (its SHA-256) so that «Advies controleren» knows it."""
             content = pdf_bytes(canonical, pdf_lang, sheet, kind, framework_sha=d.get("framework_sha"))
-            the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
+            if who:  # the export is recorded under who works now; nobody stated: no name is made up
+                the_store.record_event(record, "exported", who, {"file": name, "revision": revision})
             if kind == "pdf" and meta.status in advice.FINAL:
                 advice.issue_advice(the_store, record, revision, assessment.content_hash(), content, who)
             return content

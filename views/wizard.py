@@ -44,6 +44,8 @@ target: str | None = None
 
 # --- heading ---
 meta = assessment.meta
+block = signoff.edit_block(d)  # read-only: nobody stated, a role that does not edit, under review, signed off
+signoff.edit_banner(d, block)  # «Wie werkt er?» (or why read-only) at the top of the page
 st.title(plain(meta.title))
 facts = [plain(meta.ipcei), framework.label("ecosystems", meta.ecosystem, lang()), t(f"status_{meta.status}", lang())]
 st.caption(" · ".join(facts))
@@ -64,7 +66,7 @@ if error := st.session_state.get(state.SAVE_ERROR):
 signoff.wizard_banner(d)
 conflict.flash()
 persist.notice()
-frozen = signoff.is_frozen(d)
+frozen = block is not None
 reviews = signoff.latest_reviews(d["id"])
 
 # --- the step list ---

@@ -19,9 +19,9 @@ from framework.assessment import Assessment, Status, terminal_text
 from framework.cli.output import json_text
 from framework.errors import InputError
 from framework.i18n import default_language, t
+from framework.imports import MAX_PDF_BYTES, import_bytes
 from framework.loading import default_framework
 from framework.store import DuplicateImportError, ListQuery, Store, open_store
-from framework.store.imports import MAX_PDF_BYTES
 from framework.store.records import SORT_KEYS
 from framework.yamlio import dump_yaml
 
@@ -66,7 +66,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 size = path.stat().st_size
                 if size > MAX_PDF_BYTES:
                     raise InputError.single(name, f"file is {size:,} bytes; too large to import".replace(",", "."))
-                record = store.import_bytes(path.read_bytes(), name, args.by)
+                record = import_bytes(store, path.read_bytes(), name, args.by)
             except InputError as exc:
                 failed = True
                 for problem in exc.problems:
@@ -80,8 +80,20 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{name}: cannot be read ({exc.strerror})", file=sys.stderr)
                 continue
-            print(f"{name}: imported as {record.id} ({terminal_text(record.assessment.meta.title)})")
+            title = terminal_text(record.assessment.meta.title)
+            print(f"{name}: imported as {record.id} ({title}); {_status_note(store, record)}")
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _status_note(store: Store, record: Any) -> str:
+    """The stored status, and the one the file claimed when it differs (status comes only from a sign-off)."""
+    entries = [e for e in store.audit(record.id, limit=5) if e.action == "imported"]
+    claimed = str(entries[0].detail.get("claimed_status", "")) if entries else ""
+    if record.status is Status.VASTGESTELD:
+        return f"status {record.status.value} (signed by a trusted signer: {entries[0].detail.get('signed_by', '?')})"
+    if claimed and claimed != record.status.value:
+        return f"status {record.status.value} (the file claimed {claimed}; only a sign-off in this store sets it)"
+    return f"status {record.status.value}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -76,7 +76,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if is_store_id(args.file):
         return _render_stored(args, kind)
     assessment, framework = resolve_assessment(args.file)
-    options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance)
+    # A file has no sign-off in a store: whatever status it claims, it is printed as a concept (CONCEPT watermark).
+    options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance, from_file=True)
     if args.html:
         _write(args.html, render_html(assessment, framework, options=options).encode("utf-8"))
         print(f"wrote {args.html}")

@@ -1,4 +1,4 @@
-"""``ipcei submit | review | signoff | new-version | file | sign | verify | demo-key``: review and sign-off.
+"""``ipcei submit | withdraw | review | signoff | new-version | file | sign | verify | demo-key``: review, sign-off.
 
 Every status change goes through :func:`framework.workflow.transition`, so the command line obeys the same
 transition table and four-eyes rule as the app. Who acts is ``--by NAME`` (default ``IPCEI_USER``, else the login
@@ -48,12 +48,37 @@ def _parse_verdicts(items: list[str]) -> dict[str, tuple[str, str]]:
     return verdicts
 
 
+def _parse_accepted(items: list[str]) -> dict[str, str]:
+    """``advice-without-funding-gap=Funding gap volgt in fase 2`` → ``{finding: reason}``."""
+    accepted: dict[str, str] = {}
+    problems = []
+    for item in items:
+        key, sep, reason = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"--accept {item!r}: write FINDING=REASON, e.g. too-few-member-states='coalitie groeit'")
+            continue
+        accepted[key.strip()] = reason
+    if problems:
+        raise InputError(problems)
+    return accepted
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     from framework import workflow
     from framework.store import open_store
 
+    actor = _actor(args)
     with open_store(args.database) as store:
-        return _done(workflow.submit(store, store.resolve(args.id), _actor(args)))
+        return _done(workflow.submit(store, store.resolve(args.id), actor, reason=args.reason))
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from framework import workflow
+    from framework.store import open_store
+
+    actor = _actor(args)
+    with open_store(args.database) as store:
+        return _done(workflow.withdraw(store, store.resolve(args.id), actor))
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -61,11 +86,17 @@ def cmd_review(args: argparse.Namespace) -> int:
     from framework.store import open_store
 
     verdicts = _parse_verdicts(args.verdict or [])
-    if not verdicts and not args.send_back:
-        print("ipcei review: give at least one --verdict, or --return to send it back", file=sys.stderr)
+    if not verdicts and not args.send_back and not args.rest:
+        print("ipcei review: give --verdict per question (or --rest VERDICT), or --return", file=sys.stderr)
         return EXIT_USAGE
+    actor = _actor(args)
     with open_store(args.database) as store:
-        record = workflow.review(store, store.resolve(args.id), _actor(args), verdicts, send_back=args.send_back)
+        assessment_id = store.resolve(args.id)
+        if args.rest:  # every question not named by --verdict gets this verdict (a complete review in one call)
+            record = store.get(assessment_id)
+            for question in store.framework_for(record).questions():
+                verdicts.setdefault(question.id, (args.rest, ""))
+        record = workflow.review(store, assessment_id, actor, verdicts, send_back=args.send_back)
         return _done(record)
 
 
@@ -74,9 +105,11 @@ def cmd_signoff(args: argparse.Namespace) -> int:
     from framework.advice import advice_pdf
     from framework.store import open_store
 
+    accepted = _parse_accepted(args.accept or [])
+    actor = _actor(args)
     with open_store(args.database) as store:
         assessment_id = store.resolve(args.id)
-        record = workflow.sign_off(store, assessment_id, _actor(args))
+        record = workflow.sign_off(store, assessment_id, actor, accepted=accepted)
         _done(record)
         signed = store.signoff(assessment_id)
         if signed is not None:
@@ -194,7 +227,16 @@ def _who(p: argparse.ArgumentParser, role: str | None = None) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("submit", help="send a concept (or a returned assessment) for review")
     _who(p, "author")
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="submit anyway with open errors or empty required fields, because … (audit log, parafenlijst)",
+    )
     p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("withdraw", help="take a submission back (ter review to concept) to edit it again")
+    _who(p, "author")
+    p.set_defaults(func=cmd_withdraw)
 
     p = sub.add_parser("review", help="record verdicts per answer; --return sends it back to the author")
     _who(p, "reviewer")
@@ -204,11 +246,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="Q=VERDICT[:COMMENT]",
         help="e.g. q3=to_improve:'Motiveer de ernst' (acceptable, to_improve, to_correct); repeatable",
     )
+    p.add_argument("--rest", metavar="VERDICT", help="this verdict for every question not given by --verdict")
     p.add_argument("--return", dest="send_back", action="store_true", help="return it to the author")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("signoff", help="sign off (vaststellen) an assessment under review: four eyes")
     _who(p, "approver")
+    p.add_argument(
+        "--accept",
+        action="append",
+        metavar="FINDING=REASON",
+        help="acknowledge an open warning with a reason (repeatable); every open warning needs one",
+    )
     p.add_argument("-o", "--output", metavar="OUT.pdf", help="also write the advice PDF (signed if a key is set)")
     p.add_argument("--lang", choices=["nl", "en"], help="language of the PDF (default: the assessment's)")
     p.set_defaults(func=cmd_signoff)

@@ -65,14 +65,17 @@ class ReportOptions:
     lang: str = "nl"
     include_guidance: bool = True
     signoff: SignOffSheet | None = None
+    from_file: bool = False  # a file without a sign-off in a store: always CONCEPT, status «concept (bestand)»
 
     @classmethod
-    def of(cls, lang: str = "nl", include_guidance: bool = True, signoff: Any = None) -> ReportOptions:
+    def of(
+        cls, lang: str = "nl", include_guidance: bool = True, signoff: Any = None, *, from_file: bool = False
+    ) -> ReportOptions:
         if lang not in LANGUAGES:
             raise ReportError(f"unknown report language {lang!r}; choose one of {', '.join(LANGUAGES)}")
         if signoff is not None and not isinstance(signoff, SignOffSheet):
             signoff = SignOffSheet.model_validate(signoff)
-        return cls(lang, include_guidance, signoff)
+        return cls(lang, include_guidance, signoff, from_file)
 
 
 # --- HTML ----------------------------------------------------------------------------------------------------
@@ -158,6 +161,7 @@ def advice_view(assessment: Assessment, framework: Framework, options: ReportOpt
         include_guidance=options.include_guidance,
         signoff=options.signoff,
         timestamps=(_w3c(created), _w3c(modified)),
+        from_file=options.from_file,
     )
 
 

@@ -61,6 +61,8 @@ class SignOffSheet(BaseModel):
     reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
     approved_by: SignOffEntry | None = None
     reviews: list[ReviewNote] = Field(default=[], max_length=500)
+    submit_reason: Annotated[str, StringConstraints(max_length=2000)] = ""  # submitted despite open findings, because
+    accepted: list[Annotated[str, StringConstraints(max_length=2200)]] = Field(default=[], max_length=50)
 
 
 def paragraphs(text: str) -> Markup:
@@ -215,12 +217,15 @@ def build_view(
     include_guidance: bool,
     signoff: SignOffSheet | None,
     timestamps: tuple[str, str],
+    from_file: bool = False,
 ) -> dict[str, Any]:
-    """The template context of the advice."""
+    """The template context of the advice; ``from_file``: a file that no store signed off (always a concept)."""
     meta = assessment.meta
     result = check(framework, assessment)
     content_hash = assessment.content_hash()
-    final = meta.status in FINAL_STATUSES
+    final = meta.status in FINAL_STATUSES and not from_file
+    status = "file" if from_file else meta.status.value
+    status_label = t("gate_status_file", lang) if from_file else t(f"status_{meta.status.value}", lang)
     consistency = [_finding(f, framework, lang) for f in result.consistency]
     deviating: dict[str, list[dict[str, str]]] = {}
     for deviation in result.deviations:
@@ -281,8 +286,8 @@ def build_view(
             "created": format_date(meta.created, lang),
             "updated": format_date(meta.updated, lang) if meta.updated else "",
             "date": format_date(meta.updated or meta.created, lang),
-            "status": meta.status.value,
-            "status_label": t(f"status_{meta.status.value}", lang),
+            "status": status,
+            "status_label": status_label,
             "final": final,
             "illustrative": meta.illustrative,
             "note": meta.note,
@@ -386,14 +391,13 @@ def _get(item: Any, *names: str) -> str:
     return ""
 
 
-def acknowledged_rows(sheet: SignOffSheet) -> list[dict[str, str]]:
-    """Findings acknowledged at sign-off, with their reasons, where the sheet carries them (else none)."""
-    items = getattr(sheet, "acknowledged", None) or getattr(sheet, "acknowledged_findings", None) or []
-    return [
-        {
-            "message": _get(item, "message", "finding", "rule"),
-            "reason": _get(item, "reason"),
-            "by": _get(item, "by"),
-        }
-        for item in items
-    ]
+def acknowledged_rows(sheet: SignOffSheet | None) -> list[dict[str, str]]:
+    """The warnings the approver acknowledged at sign-off (``finding: reason``), with the reasons."""
+    if sheet is None:
+        return []
+    by = sheet.approved_by.name if sheet.approved_by else ""
+    rows = []
+    for line in sheet.accepted:
+        finding, _, reason = line.partition(": ")
+        rows.append({"message": finding, "reason": reason, "by": by})
+    return rows

@@ -19,6 +19,7 @@ from framework.store.errors import (
     NotFound,
     NotFoundError,
     RevisionConflict,
+    StatusError,
     is_driver_error,
     translate,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Record",
     "RevisionConflict",
     "RevisionInfo",
+    "StatusError",
     "Store",
     "StoreError",
     "Summary",

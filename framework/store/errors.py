@@ -50,6 +50,15 @@ class FrozenError(StoreError):
         self.unsaved = unsaved
 
 
+class StatusError(StoreError):
+    """A write that would set a status the store does not allow this way: a save that changes the status (only a
+    workflow step does), or vastgesteld/gearchiveerd without the store's own sign-off record."""
+
+    def __init__(self, message: str, *, unsaved: Assessment | None = None):
+        super().__init__(message)
+        self.unsaved = unsaved
+
+
 class DuplicateImportError(StoreError):
     """The imported file (or an assessment with exactly the same content) is already in the store."""
 

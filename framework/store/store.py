@@ -9,7 +9,6 @@ versions. So no update is ever lost, on SQLite (writers serialised by ``BEGIN IM
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from uuid import uuid4
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from framework import search
 from framework.assessment import Assessment, Status, meta_problems
@@ -30,18 +28,17 @@ from framework.store import audit, fulltext
 from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
 from framework.store.errors import (
     ArchivedError,
-    DatabaseError,
-    DuplicateImportError,
     FrozenError,
     NotFoundError,
     RevisionConflict,
+    StatusError,
 )
-from framework.store.imports import read_import
+from framework.store.importing import ImportRows
 from framework.store.issued import IssuedPdfs
 from framework.store.records import Action, AuditEntry, Record
 from framework.store.rows import check_by, columns_from_data
 from framework.store.signoffs import WorkflowReads
-from framework.store.tables import assessments, imports, revisions
+from framework.store.tables import assessments, revisions, signoffs
 from framework.yamlio import dotted
 
 
@@ -68,6 +65,17 @@ AfterSave = Callable[[Connection, int, datetime], None]
 # Runs inside the transaction that creates a new version: (connection, new id, time).
 AfterCreate = Callable[[Connection, str, datetime], None]
 _CREATED = select(assessments.c.created_at, assessments.c.created_by).where(assessments.c.id == bindparam("b_id"))
+_SIGNED = select(signoffs.c.assessment_id).where(signoffs.c.assessment_id == bindparam("b_id"))
+
+
+def _require_signoff(conn: Connection, aid: str, status: str, unsaved: Assessment) -> None:
+    """Vastgesteld (or gearchiveerd) only with the store's own sign-off record, written in the same transaction."""
+    if Status(status) in FROZEN and conn.execute(_SIGNED, {"b_id": aid}).first() is None:
+        raise StatusError(
+            f"assessment {aid}: the status {status} comes only from a sign-off in this store "
+            "(framework.workflow.sign_off); nothing was stored",
+            unsaved=unsaved,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +91,7 @@ class _Prepared:
     search_parts: list[tuple[str, str]]
 
 
-class Store(WorkflowReads, IssuedPdfs):
+class Store(ImportRows, WorkflowReads, IssuedPdfs):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:
@@ -142,7 +150,13 @@ class Store(WorkflowReads, IssuedPdfs):
         return digest
 
     def _insert_new(
-        self, conn: Connection, p: _Prepared, by: str, action: str, detail: dict[str, Any] | None = None
+        self,
+        conn: Connection,
+        p: _Prepared,
+        by: str,
+        action: str,
+        detail: dict[str, Any] | None = None,
+        after: AfterCreate | None = None,
     ) -> Record:
         aid, now = uuid4().hex, _now()
         conn.execute(
@@ -165,6 +179,9 @@ class Store(WorkflowReads, IssuedPdfs):
         fulltext.replace(conn, aid, p.search_parts)
         details = {**(detail or {}), "hash": digest, "content_hash": p.content_hash, "status": p.columns["status"]}
         audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=1, detail=details)
+        if after is not None:
+            after(conn, aid, now)
+        _require_signoff(conn, aid, p.columns["status"], p.assessment)
         return Record(
             id=aid,
             revision=1,
@@ -256,6 +273,8 @@ class Store(WorkflowReads, IssuedPdfs):
             audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=based_on + 1, detail=detail)
             if after is not None:
                 after(conn, based_on + 1, now)
+            if Status(previous.status) not in FROZEN:
+                _require_signoff(conn, aid, status, p.assessment)
             head = conn.execute(_CREATED, {"b_id": aid}).one()
         return Record(
             id=aid,
@@ -273,8 +292,17 @@ class Store(WorkflowReads, IssuedPdfs):
         )
 
     def _refuse_frozen(self, conn: Connection, aid: str, p: _Prepared, kind: str | None) -> None:
-        """A signed-off assessment never changes; the one step left is archiving it (status only)."""
+        """A signed-off assessment never changes; the one step left is archiving it (status only).
+
+        A plain save never changes the status either: only a workflow step (:meth:`set_status`) does.
+        """
         current = conn.execute(_HEAD_STATUS, {"b_id": aid}).scalar()
+        if kind is None and current is not None and current != p.columns["status"]:
+            raise StatusError(
+                f"assessment {aid} is {current}: a save does not change the status to {p.columns['status']}; "
+                "the status changes only through a workflow step (framework.workflow)",
+                unsaved=p.assessment,
+            )
         if current is None or Status(current) not in FROZEN:
             return
         archiving = (
@@ -386,49 +414,6 @@ class Store(WorkflowReads, IssuedPdfs):
                 if found is None:
                     raise NotFoundError(f"no assessment with id {assessment_id}")
             return audit.append(conn, at=_now(), by=by, action=action, assessment_id=assessment_id, detail=detail)
-
-    def import_bytes(self, content: bytes, source_name: str, by: str) -> Record:
-        """Import an assessment file (YAML, JSON, advice PDF); a file or content seen before is refused."""
-        by = check_by(by)
-        assessment, fmt = read_import(content, source_name, self._framework_named)
-        source_sha = hashlib.sha256(content).hexdigest()
-        prepared = self._prepared(assessment, f"import {source_name}")
-        detail = {"source": source_name[-300:], "source_sha256": source_sha, "format": fmt}
-        try:
-            with self._tx(f"import {source_name}", unsaved=assessment) as conn:
-                self._refuse_duplicate(conn, source_name, source_sha, prepared.content_hash)
-                record = self._insert_new(conn, prepared, by, Action.IMPORTED, detail)
-                conn.execute(
-                    imports.insert().values(
-                        source_sha256=source_sha,
-                        assessment_id=record.id,
-                        source_name=source_name[-300:],
-                        imported_at=record.created_at,
-                        imported_by=by,
-                    )
-                )
-        except DatabaseError as exc:
-            if isinstance(exc.__cause__, IntegrityError):  # a concurrent import of the same file won
-                with self._tx(f"import {source_name}", write=False) as conn:
-                    self._refuse_duplicate(conn, source_name, source_sha, prepared.content_hash)
-            raise
-        return record
-
-    def _refuse_duplicate(self, conn: Connection, source: str, source_sha: str, content_hash: str) -> None:
-        earlier = conn.execute(select(imports.c.assessment_id).where(imports.c.source_sha256 == source_sha)).first()
-        if earlier is not None:
-            raise DuplicateImportError(
-                f"{source}: this file was imported before, as assessment {earlier[0]}; not imported again",
-                existing_id=earlier[0],
-            )
-        same = conn.execute(
-            select(assessments.c.id).where(assessments.c.content_hash == content_hash).order_by(assessments.c.id)
-        ).first()
-        if same is not None:
-            raise DuplicateImportError(
-                f"{source}: assessment {same[0]} has exactly this content already; not imported again",
-                existing_id=same[0],
-            )
 
     # --- reading ---------------------------------------------------------------------------------------
 

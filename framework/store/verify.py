@@ -65,6 +65,7 @@ def verify_all(conn: Connection) -> list[str]:
         if archived != archive_state.get(aid, False):
             problems.append(f"assessment {aid}: archived flag does not match the audit log")
     problems += _check_signoffs(conn)
+    problems += _unsigned_final(conn)
     return problems
 
 
@@ -84,6 +85,17 @@ def _check_signoffs(conn: Connection) -> list[str]:
         elif stored != approved:
             problems.append(f"assessment {aid}: the sign-off of revision {number} approved other content")
     return problems
+
+
+def _unsigned_final(conn: Connection) -> list[str]:
+    """Every vastgesteld or gearchiveerd assessment must have the store's own sign-off record."""
+    signed = select(signoffs.c.assessment_id)
+    rows = conn.execute(
+        select(assessments.c.id, assessments.c.status)
+        .where(assessments.c.status.in_(("vastgesteld", "gearchiveerd")), assessments.c.id.not_in(signed))
+        .order_by(assessments.c.id)
+    )
+    return [f"assessment {row.id}: status {row.status} without a sign-off record in this store" for row in rows]
 
 
 def _columns(document: str) -> dict | None:

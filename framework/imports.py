@@ -1,18 +1,30 @@
-"""Reading a file to import: YAML or JSON (the assessment format), or an advice PDF with its data embedded.
+"""Importing a file: YAML or JSON (the assessment format), or an advice PDF with its data embedded.
+
+The one door through which a file becomes a stored assessment, for ``ipcei db import`` and the app alike. The
+store knows rows only; reading the file (and any PDF) happens here.
 
 Everything here is untrusted input: YAML and JSON go through the strict, bounded reader of
-:mod:`framework.yamlio`; a PDF goes to ``framework.report.render.extract_assessment`` (when that module is
-installed), and whatever fails becomes one :class:`~framework.errors.InputError` naming the file.
+:mod:`framework.yamlio`; a PDF goes to ``framework.report.render.extract_assessment``, and whatever fails becomes
+one :class:`~framework.errors.InputError` naming the file.
+
+**Status comes only from the store's own sign-off.** Whatever status a file claims, the import is a concept, with
+an audit entry recording the claimed status and the source. The one exception is an advice PDF that
+:func:`trusted_signer` accepts: its signature verifies against ``IPCEI_TRUST_ROOTS`` and what was signed is exactly
+the embedded assessment. Such a PDF is imported as vastgesteld (read-only), with the external signer recorded as
+its sign-off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from framework.assessment import Assessment
+from framework.assessment import Assessment, Status
 from framework.errors import InputError, IpceiError
 from framework.i18n import t
 from framework.loading import assessment_from_bytes, assessment_from_data
@@ -105,3 +117,85 @@ def _read_pdf(content: bytes, source: str, lookup: FrameworkLookup) -> Assessmen
     if not isinstance(result, dict):
         raise InputError.single(source, "the PDF carries no assessment data", nl=t("robust_err_no_data", "nl"))
     return assessment_from_data(result, f"{source} (embedded data)", framework=_framework_named(result, lookup))[0]
+
+
+# --- the import itself --------------------------------------------------------------------------------------
+
+FINAL = (Status.VASTGESTELD, Status.GEARCHIVEERD)
+EXTERNAL_ROLE = "external_signer"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedSignature:
+    """The external signer of an advice PDF whose signature :func:`trusted_signer` accepted."""
+
+    signer: str
+    signed_at: datetime | None
+    content_hash: str
+
+
+def trusted_signer(pdf: bytes, assessment: Assessment) -> TrustedSignature | None:
+    """The trust decision for an advice PDF (None: not trusted, so the import is a concept).
+
+    Trusted only when :func:`framework.verification.verify_advice` heads it «digitally signed by a trusted signer
+    and unchanged» against ``IPCEI_TRUST_ROOTS``: every signature intact and valid, nothing changed after it, the
+    signer chaining to a trusted root, and the content hash recomputed from the embedded assessment equal to what
+    each signer signed; and that content is exactly the assessment being imported. A reason text never decides.
+    """
+    from framework.report.signing import configured_trust
+    from framework.verification import Headline, verify_advice
+
+    try:
+        roots = configured_trust()
+    except IpceiError:
+        return None
+    if not roots:
+        return None
+    try:
+        verdict = verify_advice(pdf, trust=roots)
+    except Exception:  # a hostile PDF may break the verifier in any way: not trusted
+        return None
+    embedded = assessment.content_hash()
+    if verdict.headline is not Headline.SIGNED or verdict.content_hash != embedded or not verdict.signatures:
+        return None
+    first = verdict.signatures[0]
+    return TrustedSignature(signer=first.signer or "?", signed_at=first.signed_at, content_hash=embedded)
+
+
+def import_bytes(store: Any, content: bytes, source_name: str, by: str) -> Any:
+    """Import one file into ``store`` as ``by``: a concept (see the module's text), or a trusted signed advice.
+
+    Raises:
+        InputError: the file cannot be read or is not a valid assessment (naming the place).
+        DuplicateImportError: the file, or exactly this content, was imported before.
+    """
+    from framework.store.audit import append
+    from framework.store.signoffs import add_signoff
+
+    assessment, fmt = read_import(content, source_name, store._framework_named)
+    claimed = assessment.meta.status
+    signed = trusted_signer(bytes(content), assessment) if fmt == "pdf" and claimed in FINAL else None
+    detail: dict[str, Any] = {"format": fmt, "claimed_status": claimed.value}
+    if signed is None:
+        status = Status.CONCEPT
+        after = None
+    else:
+        status = Status.VASTGESTELD
+        detail |= {"signed_by": signed.signer[:200], "trust": "IPCEI_TRUST_ROOTS"}
+
+        def after(conn: Any, aid: str, at: datetime) -> None:
+            when = signed.signed_at or at
+            final = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": status})})
+            add_signoff(conn, aid, 1, final.content_hash(), signed.signer[:200], EXTERNAL_ROLE, when)
+            entry = {"source": source_name[-300:], "external": True, "signed_content_hash": signed.content_hash}
+            append(conn, at=at, by=signed.signer[:200], action="signed_off", assessment_id=aid, detail=entry)
+
+    stored = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": status})})
+    return store.add_import(
+        stored,
+        source_name=source_name,
+        source_sha256=hashlib.sha256(content).hexdigest(),
+        by=by,
+        detail=detail,
+        after=after,
+    )

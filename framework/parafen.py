@@ -1,0 +1,81 @@
+"""What the record says of who did what: the parafenlijst of the advice, the reviewer's latest verdicts, and the
+notes of a submission made despite open findings and of the warnings acknowledged at sign-off."""
+
+from __future__ import annotations
+
+from framework.report.view import ReviewNote, SignOffEntry, SignOffSheet
+from framework.store import Store
+from framework.store.signoffs import ReviewEntry
+
+
+def _role_id(name: str) -> str:
+    """The workflow role of a stated role name (``vaststeller`` -> ``approver``), else the name as stated."""
+    from framework.errors import TransitionError
+    from framework.workflow import role_of
+
+    try:
+        return role_of(name).value
+    except TransitionError:
+        return name
+
+
+def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
+    """Who drafted, reviewed and approved, with roles and moments, the reviewers' verdicts and comments, the
+    reason of a submission made despite open findings and the warnings acknowledged at sign-off.
+
+    Roles are workflow role ids (the report prints them as the app shows them, in the document's language);
+    moments are kept in UTC and printed in ``IPCEI_TIMEZONE``.
+    """
+    record = store.get(assessment_id)
+    drafted = SignOffEntry(
+        name=record.assessment.meta.author, role="author", date=record.created_at.date(), at=record.created_at
+    )
+    seen: dict[str, SignOffEntry] = {}
+    notes = []
+    for entry in store.reviews(assessment_id):
+        seen[entry.by.casefold()] = SignOffEntry(
+            name=entry.by, role=_role_id(entry.role), date=entry.at.date(), at=entry.at
+        )
+        notes.append(
+            ReviewNote(
+                question=entry.question_id, verdict=entry.verdict, comment=entry.comment, by=entry.by, at=entry.at
+            )
+        )
+    for entry in store.audit(assessment_id, limit=500):
+        if entry.action == "returned" and entry.by.casefold() not in seen:
+            seen[entry.by.casefold()] = SignOffEntry(name=entry.by, role="reviewer", date=entry.at.date(), at=entry.at)
+    signed = store.signoff(assessment_id)
+    approved = None
+    if signed is not None:
+        approved = SignOffEntry(name=signed.by, role=_role_id(signed.role), date=signed.at.date(), at=signed.at)
+        seen.pop(signed.by.casefold(), None)
+    reason, accepted = submission_notes(store, assessment_id)
+    return SignOffSheet(
+        drafted_by=drafted,
+        reviewed_by=list(seen.values())[:10],
+        approved_by=approved,
+        reviews=notes[-500:],
+        submit_reason=reason,
+        accepted=[f"{key}: {why}" for key, why in accepted.items()][:50],
+    )
+
+
+def submission_notes(store: Store, assessment_id: str) -> tuple[str, dict[str, str]]:
+    """The reason of the latest submission made despite open findings (or ''), and the warnings the approver
+    acknowledged at sign-off ``{finding: reason}``: what the reviewer and the parafenlijst must show."""
+    reason, accepted = "", {}
+    for entry in store.audit(assessment_id, limit=500):  # newest first
+        if entry.action in ("submitted", "resubmitted") and not reason:
+            reason = str(entry.detail.get("reason") or "")
+            break
+        if entry.action == "signed_off" and not accepted:
+            accepted = dict(entry.detail.get("accepted") or {})
+    return reason, accepted
+
+
+def latest_reviews(store: Store, assessment_id: str) -> dict[str, ReviewEntry]:
+    """The newest verdict per question (what the author should act on)."""
+    latest: dict[str, ReviewEntry] = {}
+    for entry in store.reviews(assessment_id):
+        latest[entry.question_id] = entry
+    return latest
