@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,13 +135,34 @@ class TrustedSignature:
     content_hash: str
 
 
+_STATED_HASH = re.compile(r"sha256:([0-9a-f]{64})")
+
+
+def stated_hashes(pdf: bytes) -> list[str | None]:
+    """The content hash each signature of ``pdf`` states in its reason (None where it names none), in order."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures
+        reasons = [str(sig.sig_object.get("/Reason", "")) for sig in signatures]
+    except Exception:  # a hostile PDF may break the reader in any way: states nothing
+        return []
+    hashes = [_STATED_HASH.findall(reason) for reason in reasons]
+    return [found[0] if len(set(found)) == 1 else None for found in hashes]
+
+
 def trusted_signer(pdf: bytes, assessment: Assessment) -> TrustedSignature | None:
     """The trust decision for an advice PDF (None: not trusted, so the import is a concept).
 
     Trusted only when :func:`framework.verification.verify_advice` heads it «digitally signed by a trusted signer
     and unchanged» against ``IPCEI_TRUST_ROOTS``: every signature intact and valid, nothing changed after it, the
     signer chaining to a trusted root, and the content hash recomputed from the embedded assessment equal to what
-    each signer signed; and that content is exactly the assessment being imported. A reason text never decides.
+    each signer signed; and that content is exactly the assessment being imported. Every signature must also
+    state that same content hash (``sha256:…`` in its reason, as :data:`framework.advice.REASON` writes it): a
+    trusted signer who signed off another assessment did not sign off this one. A reason text alone never makes a
+    PDF trusted; it can only withhold trust.
     """
     from framework.report.signing import configured_trust
     from framework.verification import Headline, verify_advice
@@ -157,6 +179,9 @@ def trusted_signer(pdf: bytes, assessment: Assessment) -> TrustedSignature | Non
         return None
     embedded = assessment.content_hash()
     if verdict.headline is not Headline.SIGNED or verdict.content_hash != embedded or not verdict.signatures:
+        return None
+    stated = stated_hashes(pdf)
+    if len(stated) != len(verdict.signatures) or any(h != embedded for h in stated):
         return None
     first = verdict.signatures[0]
     return TrustedSignature(signer=first.signer or "?", signed_at=first.signed_at, content_hash=embedded)

@@ -10,13 +10,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from app_support import app, full_assessment, key, open_in_wizard, stored, texts
+from app_support import app, full_assessment, key, open_in_wizard, person_app, stored, texts
 from store_support import PrivateServer, pg_bindir, postgres_base_url
 from streamlit.testing.v1 import AppTest
 
 from framework import workflow as wf
 from framework.assessment import Status
 from framework.i18n import t
+from framework.imports import import_bytes
 from framework.store import DatabaseError, open_store
 
 DOWN = t("robust_db_down", "nl")
@@ -118,17 +119,17 @@ def test_an_outage_during_an_import_stores_nothing(private_pg):
     content = (Path(__file__).parent / "fixtures" / "report_assessment.yaml").read_bytes()
     private_pg.stop()
     with pytest.raises(DatabaseError) as caught:
-        store.import_bytes(content, "report_assessment.yaml", "A. de Vries")
+        import_bytes(store, content, "report_assessment.yaml", "A. de Vries")
     assert caught.value.kind == "unreachable"
     private_pg.start()
     assert open_store(private_pg.url).row_counts() == before  # nothing half-stored
-    assert open_store(private_pg.url).import_bytes(content, "report_assessment.yaml", "A. de Vries").revision == 1
+    assert import_bytes(open_store(private_pg.url), content, "report_assessment.yaml", "A. de Vries").revision == 1
 
 
 @pytest.mark.parametrize("length", [30_000, 1_000_000])
 def test_over_long_paste_stays_on_screen_with_the_limit_named_and_is_not_saved(length):
     record = stored()
-    at = open_in_wizard(app(), record.id, "q1")
+    at = open_in_wizard(person_app(), record.id, "q1")
     before = record.assessment.value("q1", "answer")
     limit = 20_000
     counter = [c for c in texts(at.caption) if " van 20.000 tekens" in c]
@@ -150,7 +151,7 @@ def test_over_long_paste_stays_on_screen_with_the_limit_named_and_is_not_saved(l
 
 def test_an_amount_out_of_range_is_refused_in_dutch_and_multiselects_have_no_english_select_all():
     record = stored()
-    at = open_in_wizard(app(), record.id, "q12")
+    at = open_in_wizard(person_app(), record.id, "q12")
     amount_key = key(at, "q12", "private_investment_eur")
     before = record.assessment.value("q12", "private_investment_eur")
     proto = at.number_input(key=amount_key).proto

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_support import FULL_EXAMPLE, app, draft, key, open_in_wizard, stored, texts
+from app_support import FULL_EXAMPLE, app, draft, key, open_in_wizard, person_app, stored, texts
 from revision_support import NEW_VERSION, Q2_GUIDANCE, new_answers, write_revision
 
 from framework import draft as drafting
-from framework.assessment import FrameworkRef
+from framework.assessment import FrameworkRef, Status
 from framework.loading import DEFAULT_FRAMEWORK, load_assessment, load_framework
 from framework.store import open_store
 
@@ -34,7 +34,7 @@ def _steps(at) -> list[str]:
 def test_an_old_assessment_shows_its_own_steps_and_saves(revised):
     record, _new = revised
     old = open_store().framework_for(record)
-    at = open_in_wizard(app(), record.id, "q2")
+    at = open_in_wizard(person_app(), record.id, "q2")
     assert _steps(at) == [s.id for s in drafting.steps(old)] and "q15" not in _steps(at)
     assert not any(Q2_GUIDANCE in m for m in texts(at.markdown))  # its own guidance of Q2, not the new one
     assert any("volgt versie 2022-07" in i for i in texts(at.info))
@@ -62,8 +62,11 @@ def test_number_and_date_fields_in_the_wizard(revised):
     assessment = load_assessment(FULL_EXAMPLE, framework=load_framework(DEFAULT_FRAMEWORK))[0]
     answers = {**assessment.answers, "q15": new_answers()}
     ref = FrameworkRef(id=new.id, version=new.version)
-    record = open_store().create(assessment.model_copy(update={"framework": ref, "answers": answers}), "Tester")
-    at = open_in_wizard(app(), record.id, "q15")
+    meta = assessment.meta.model_copy(update={"status": Status.CONCEPT})  # editable: a concept, not ter review
+    record = open_store().create(
+        assessment.model_copy(update={"framework": ref, "answers": answers, "meta": meta}), "Tester"
+    )
+    at = open_in_wizard(person_app(), record.id, "q15")
     assert texts(at.header) == ["Vraag 15. Economische veiligheid"]
     assert any("C · Economische veiligheid: Is de waardeketen weerbaar?" in c for c in texts(at.caption))
     share = at.number_input(key=key(at, "q15", "share_nl"))

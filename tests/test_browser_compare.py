@@ -65,6 +65,13 @@ class CompareServer(Server):
         self.ready_after = self._wait_healthy()
 
 
+def as_concept(assessment):
+    """An example as a concept: «vastgesteld» comes only from a sign-off in the store, never from a file."""
+    from framework.assessment import Status
+
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     check_browser_prerequisites()
@@ -73,7 +80,7 @@ def server(tmp_path_factory):
 
     store = open_store(f"sqlite:///{data / 'ipcei.db'}")
     for name in NAMES:
-        store.create(load_assessment(ROOT / "examples" / f"{name}.yaml")[0], "Browsertest")
+        store.create(as_concept(load_assessment(ROOT / "examples" / f"{name}.yaml")[0]), "Browsertest")
     store.close()
     running = CompareServer(data, ARTIFACTS / "streamlit-browser-compare.log")
     yield running

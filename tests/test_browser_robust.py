@@ -45,9 +45,16 @@ def store_of(server):
     return open_store(f"sqlite:///{server.data_dir / 'ipcei.db'}")
 
 
-def a_record(server):
+def a_concept():
+    """The fixture as a concept: it is «ter review» on file, and then its text is fixed (the wizard is read-only)."""
+    from framework.assessment import Status
+
     assessment, _ = load_assessment(EXAMPLE)
-    return store_of(server).create(assessment, "Test")
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+
+
+def a_record(server):
+    return store_of(server).create(a_concept(), "Test")
 
 
 def visit(page, url: str) -> None:
@@ -113,6 +120,7 @@ def test_the_browser_warns_before_a_reload_with_typing_not_yet_sent(server):
     record = a_record(server)
     with browser_page(1400, "robust-beforeunload") as page:
         visit(page, f"{server.url}/invullen?id={record.id}&step=q2")
+        state_who(page, "T. Typist", "Beleidsmedewerker")  # the wizard is read-only until someone works
         box = page.locator('div[class*="st-key-a-"][class*="-q2-answer "] textarea')
         box.click()
         page.keyboard.type(" nog niet verzonden")
@@ -139,7 +147,7 @@ def test_the_browser_warns_before_a_reload_with_typing_not_yet_sent(server):
 def test_two_users_on_two_instances_merge_three_ways(tmp_path):
     check_browser_prerequisites()
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    assessment, _ = load_assessment(EXAMPLE)
+    assessment = a_concept()
     store = open_store(url)
     record = store.create(assessment, "Test")
     base_q3 = record.assessment.value("q3", "answer")
@@ -234,7 +242,7 @@ def test_text_saved_during_an_outage_survives_a_reload_and_is_saved_when_the_dat
     if pg_bindir() is None:
         pytest.fail("no PostgreSQL server binaries under /usr/lib/postgresql")
     database = PrivateServer(Path(tempfile.mkdtemp(prefix="ipcei-pg-reload-")))
-    assessment, _ = load_assessment(EXAMPLE)
+    assessment = a_concept()
     record = open_store(database.url).create(assessment, "Test")
     app = Server(tmp_path / "data", ARTIFACTS / "streamlit-outage.log", env={"IPCEI_DATABASE_URL": database.url})
     text = "Getypt terwijl de database weg was; na het vernieuwen van de pagina mag dit niet weg zijn."

@@ -13,6 +13,7 @@ SOURCES = [
     *(ROOT / "framework" / "compare").glob("*.py"),
     ROOT / "framework" / "cli" / "compare.py",
     ROOT / "views" / "compare.py",
+    ROOT / "ui" / "compare_matrix.py",  # the verdict matrix, counts and chart of the comparison page
     ROOT / "report_templates" / "compare.html",
     ROOT / "app.py",
 ]

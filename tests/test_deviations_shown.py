@@ -13,7 +13,7 @@ from app_support import app, stored, texts
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from framework.assessment import Assessment
+from framework.assessment import Assessment, Status
 from framework.compare import sides
 from framework.compare.export import render_html as compare_html
 from framework.loading import load_assessment
@@ -32,6 +32,11 @@ def deviating() -> tuple[Assessment, object]:
     answers = copy.deepcopy(assessment.answers)
     answers["q9"]["state_aid_necessary"] = "nee"
     return assessment.model_copy(update={"answers": answers}), framework
+
+
+def concept(assessment: Assessment) -> Assessment:
+    """As stored by a test: a concept (the store sets vastgesteld only with its own sign-off)."""
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
 
 
 def squash(text: str) -> str:
@@ -74,7 +79,7 @@ def test_the_pdf_carries_the_deviation():
 
 def test_the_review_page_lists_deviations_with_the_motivation():
     assessment, _ = deviating()
-    record = stored(assessment)
+    record = stored(concept(assessment))
     at = app()
     at.query_params["id"] = record.id
     at.switch_page("views/review.py").run()
@@ -112,7 +117,7 @@ def test_the_compare_page_shows_the_deviation():
     assessment, _ = deviating()
     assessment = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"title": "Afwijkend"})})
     store = open_store()  # (a title of its own: the picker tells its options apart by their labels)
-    ids = [store.create(assessment, "Test").id, store.create(load_assessment(EXAMPLE)[0], "Test").id]
+    ids = [store.create(concept(assessment), "Test").id, store.create(concept(load_assessment(EXAMPLE)[0]), "Test").id]
     at = AppTest.from_file(str(ROOT / "views" / "compare.py"), default_timeout=60)
     at.run()
     at.multiselect(key="cmp_ids").set_value(ids).run()
@@ -124,7 +129,7 @@ def test_the_wizard_shows_both_lines_for_the_advice():
     from app_support import open_in_wizard
 
     assessment, _ = deviating()
-    record = stored(assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": "concept"})}))
+    record = stored(concept(assessment))
     at = open_in_wizard(app(), record.id, "q14")
     assert not at.exception, at.exception
     captions = [c.replace("\\", "") for c in texts(at.caption)]

@@ -160,21 +160,22 @@ def test_signoff_times_are_local_and_roles_are_named_as_in_the_app(monkeypatch):
 
 
 def test_the_stored_parafenlijst_carries_the_reviewers_verdicts_and_comments():
-    from store_support import make_assessment
+    from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, example
 
     from framework.advice import advice_pdf
 
     store = open_store()
-    record = store.create(make_assessment(), "A. de Vries")
-    wf.submit(store, record.id, wf.Actor.of("A. de Vries", "beleidsmedewerker"))
-    reviewer = wf.Actor.of("B. Jansen", "reviewer")
-    wf.review(store, record.id, reviewer, {"q1": ("to improve", "Aanleiding scherper formuleren")})
-    wf.sign_off(store, record.id, wf.Actor.of("C. Bakker", "vaststeller"))
+    record = store.create(example(), AUTHOR.name)  # complete, no finding open: submits without a reason
+    wf.submit(store, record.id, AUTHOR)
+    # sign-off needs a verdict on every question; one of them asks for an improvement, with a comment
+    verdicts = all_acceptable(store, record.id) | {"q1": ("to improve", "Aanleiding scherper formuleren")}
+    wf.review(store, record.id, REVIEWER, verdicts)
+    wf.sign_off(store, record.id, APPROVER)
     sheet = wf.parafenlijst(store, record.id)
     assert sheet.approved_by.role == "approver" and sheet.approved_by.at is not None
-    assert [(n.question, n.verdict, n.comment) for n in sheet.reviews] == [
-        ("q1", "to_improve", "Aanleiding scherper formuleren")
-    ]
+    notes = {n.question: (n.verdict, n.comment) for n in sheet.reviews}
+    assert len(sheet.reviews) == len(verdicts) and notes["q1"] == ("to_improve", "Aanleiding scherper formuleren")
+    assert all(note == ("acceptable", "") for question, note in notes.items() if question != "q1")
     text = " ".join(page_texts(advice_pdf(store, record.id, lang="nl", sign=False))[-2:])
     assert "Aanleiding scherper formuleren" in text and "te verbeteren" in text and "vaststeller" in text
     assert re.search(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}", text)  # date and time, on one line

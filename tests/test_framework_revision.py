@@ -10,8 +10,10 @@ from __future__ import annotations
 import copy
 
 import pytest
+from gate_support import APPROVER, reviewed
 from revision_support import NEW_VERSION, Q2_GUIDANCE, new_answers, revised_data, write_revision
 
+from framework import workflow as wf
 from framework.cli import EXIT_INVALID, EXIT_OK, main
 from framework.compare.sides import build
 from framework.errors import InputError
@@ -140,9 +142,9 @@ def test_upgrade_shows_the_plan_then_moves_with_a_revision_and_an_audit_entry(ca
 def test_a_signed_off_assessment_is_upgraded_only_through_a_new_version(capsys, revision, monkeypatch):
     path, _new = revision
     store = open_store()
-    assessment = load_assessment(OLD)[0]
-    signed = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": "vastgesteld"})})
-    record = store.create(signed, "Tester")
+    # vastgesteld only through a sign-off: submitted, completely reviewed, signed off
+    record = wf.sign_off(store, reviewed(store, OLD), APPROVER)
+    assert store.get(record.id).status == "vastgesteld"
     monkeypatch.setenv("IPCEI_FRAMEWORK", str(path))
     code, _out, err = run(capsys, "upgrade", record.id, "--to", NEW_VERSION, "--by", "T")
     assert code == EXIT_INVALID and "new version" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from framework.imports import import_bytes
 from framework.store import open_store
 
 
@@ -15,7 +16,7 @@ def test_import_problems_carry_their_dutch_text(tmp_path):
     found = {}
     for content, name in ((b" ", "leeg.yaml"), (b"a: [", "kapot.yaml"), (b'{"x": 1}', "vreemd.json"), (b"x", "n.pdf")):
         with pytest.raises(InputError) as caught:
-            store.import_bytes(content, name, "Anna")
+            import_bytes(store, content, name, "Anna")
         found[name] = [(p.message, p.text("nl")) for p in caught.value.problems]
     assert found["leeg.yaml"] == [("the file is empty", "het bestand is leeg")]
     assert found["kapot.yaml"][0][1].startswith("geen geldige YAML")

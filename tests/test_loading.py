@@ -308,34 +308,38 @@ FRAMEWORK_FAULTS = [
     ),
     (
         "rule-missing-question",
-        "    questions:\n    - q14\n    - conclusion_a\n",
-        "    questions:\n    - q14\n    - conclusion_c\n",
+        "  - id: advice-against-conclusion-a\n    severity: error\n    questions:\n    - q14\n    - conclusion_a\n",
+        "  - id: advice-against-conclusion-a\n    severity: error\n    questions:\n    - q14\n    - conclusion_c\n",
         "    - conclusion_c",
         "rules.consistency[0].questions[1]",
         "names the question 'conclusion_c', which does not exist",
     ),
     (
         "rule-missing-field",
-        "      - field: q9.state_aid_necessary\n        equals: nee\n",
-        "      - field: q9.staatssteun\n        equals: nee\n",
+        "        equals: ja\n      - field: q9.state_aid_necessary\n        equals: nee\n    message:\n"
+        "      nl: Conclusie B zegt dat het initiatief alleen via een IPCEI mogelijk is, terwijl staatssteun",
+        "        equals: ja\n      - field: q9.staatssteun\n        equals: nee\n    message:\n"
+        "      nl: Conclusie B zegt dat het initiatief alleen via een IPCEI mogelijk is, terwijl staatssteun",
         "q9.staatssteun",
-        "rules.consistency[2].when.all[1].field",
+        "rules.consistency[18].when.all[1].field",
         "names the field 'q9.staatssteun', which does not exist",
     ),
     (
         "rule-missing-option",
-        "      - field: q9.state_aid_necessary\n        equals: nee\n",
-        "      - field: q9.state_aid_necessary\n        equals: misschien\n",
-        "      - field: q9.state_aid_necessary",
-        "rules.consistency[2].when.all[1]",
+        "      - field: q9.state_aid_necessary\n        equals: nee\n    message:\n"
+        "      nl: Conclusie B zegt dat het initiatief alleen via een IPCEI mogelijk is, terwijl staatssteun",
+        "      - field: q9.state_aid_necessary\n        equals: misschien\n    message:\n"
+        "      nl: Conclusie B zegt dat het initiatief alleen via een IPCEI mogelijk is, terwijl staatssteun",
+        "      - field: q9.state_aid_necessary\n        equals: misschien",
+        "rules.consistency[18].when.all[1]",
         "tests q9.state_aid_necessary for 'misschien', which is not an option",
     ),
     (
         "rule-unknown-meta",
-        "      - field: meta.national_budget_eur\n",
-        "      - field: meta.budget\n",
+        "      - field: meta.national_budget_eur\n        empty: true\n      - field: meta.phase\n        not_in:\n",
+        "      - field: meta.budget\n        empty: true\n      - field: meta.phase\n        not_in:\n",
         "meta.budget",
-        "rules.consistency[8].when.all[1].field",
+        "rules.consistency[37].when.all[1].field",
         "names meta.budget, which rules cannot test",
     ),
     (
@@ -351,7 +355,7 @@ FRAMEWORK_FAULTS = [
         "      - field: q4.failures\n        contains: geen\n      - any:\n",
         "      - field: q4.failures\n        contains: geen\n        empty: false\n      - any:\n",
         "      - field: q4.failures\n        contains: geen\n        empty: false",
-        "rules.consistency[12].when.all[0]",
+        "rules.consistency[10].when.all[0]",
         "a field test names exactly one operator",
     ),
     (

@@ -8,19 +8,17 @@ import hashlib
 import json
 
 import pytest
+from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, example
 from store_support import make_assessment
 
 from framework import workflow as wf
-from framework.advice import check_advice
 from framework.cli.main import main
 from framework.records import export_records
 from framework.report.render import extract_assessment
-from framework.report.signing import make_demo_key, verify_pdf
+from framework.report.signatures import read_signatures
+from framework.report.signing import make_demo_key
 from framework.store import open_store
-
-AUTHOR = wf.Actor.of("A. de Vries", "beleidsmedewerker")
-REVIEWER = wf.Actor.of("B. Jansen", "reviewer")
-APPROVER = wf.Actor.of("C. Bakker", "vaststeller")
+from framework.verification import Headline, verify_advice
 
 
 @pytest.fixture
@@ -31,9 +29,12 @@ def db(tmp_path):
 
 
 def _signed_off(db, n: int):
-    record = db.create(make_assessment(n, title=f"=Vastgesteld {n}"), "A. de Vries")
+    assessment = example()  # complete, no finding open: submitted without a reason
+    meta = assessment.meta.model_copy(update={"title": f"=Vastgesteld {n}"})
+    assessment = assessment.model_copy(update={"meta": meta})
+    record = db.create(assessment, AUTHOR.name)
     wf.submit(db, record.id, AUTHOR)
-    wf.review(db, record.id, REVIEWER, {"q1": ("acceptable", "")})
+    wf.review(db, record.id, REVIEWER, all_acceptable(db, record.id))
     return wf.sign_off(db, record.id, APPROVER)
 
 
@@ -63,7 +64,8 @@ def test_export_manifest_checksums_and_reruns(db, tmp_path, monkeypatch):
             data = (folder / item["name"]).read_bytes()
             assert hashlib.sha256(data).hexdigest() == item["sha256"] and len(data) == item["bytes"]
         pdf = (folder / record.id / "advice.pdf").read_bytes()
-        assert verify_pdf(pdf).signed and check_advice(pdf).ok
+        verdict = verify_advice(pdf, store=db)  # the store recorded the certificate it signed with
+        assert read_signatures(pdf) and verdict.headline == Headline.SIGNED and verdict.in_order
         assert extract_assessment(pdf).content_hash() == entry["content_hash"]
         trail = json.loads((folder / record.id / "audit.json").read_text(encoding="utf-8"))
         assert trail[0]["action"] == "created" and trail[-1]["seq"] == entry["audit_seq"]
@@ -93,7 +95,7 @@ def test_all_without_signed_off_includes_drafts_on_the_command_line(db, tmp_path
     assert main(["db", "export", "--all", "-o", str(folder), "--database", url]) == 0
     assert "1 exported, 0 unchanged, 1 in the manifest" in capsys.readouterr().out
     pdf = (folder / draft.id / "advice.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF-") and not verify_pdf(pdf).signed  # a concept is never signed
+    assert pdf.startswith(b"%PDF-") and not read_signatures(pdf)  # a concept is never signed
     assert main(["db", "export", "--all", "--signed-off", "-o", str(tmp_path / "leeg"), "--database", url]) == 0
     assert json.loads((tmp_path / "leeg" / "manifest.json").read_text())["assessments"] == []
     assert main(["db", "export", "-o", str(folder), "--database", url]) == 2  # neither an id nor --all

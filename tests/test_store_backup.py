@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from gate_support import APPROVER, reviewed
 from sqlalchemy import create_engine, text
 from store_support import BACKENDS, edited, make_assessment, with_search_path
 
@@ -17,10 +18,6 @@ from framework.cli.main import main
 from framework.store import open_store
 from framework.store.backup import BackupError, backup, inspect_backup, restore
 from framework.store.migrations import LATEST
-
-AUTHOR = wf.Actor.of("A. de Vries", "beleidsmedewerker")
-REVIEWER = wf.Actor.of("B. Jansen", "reviewer")
-APPROVER = wf.Actor.of("C. Bakker", "vaststeller")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -46,10 +43,8 @@ def pair(request, tmp_path):
 
 
 def _signed_off(store):
-    record = store.create(make_assessment(99), "A. de Vries")
-    wf.submit(store, record.id, AUTHOR)
-    wf.review(store, record.id, REVIEWER, {"q1": ("acceptable", "")})
-    return wf.sign_off(store, record.id, APPROVER)
+    # a complete assessment, submitted and completely reviewed: what the sign-off gates ask
+    return wf.sign_off(store, reviewed(store), APPROVER)
 
 
 def test_a_backup_taken_during_saves_restores_intact(pair, tmp_path):

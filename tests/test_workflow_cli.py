@@ -121,15 +121,15 @@ def test_sign_and_verify_with_a_demo_key(db, capsys, tmp_path, monkeypatch):
     assert code == 1 and "was not signed off" in err
     advice = tmp_path / "advies.pdf"
     assert run(capsys, "signoff", db, "--by", "C. Bakker", "--role", "vaststeller", "-o", str(advice))[0] == 0
-    code, out, err = run(capsys, "verify", str(advice), "--store", "--json")
+    code, out, err = run(capsys, "verify", str(advice), "--store", "--json", "--lang", "nl")  # fixture: IPCEI_LANG=en
     assert code == 0, err
     report = json.loads(out)  # trusted: this store recorded the certificate it signed with
     assert report["headline"] == "signed" and report["in_order"] and report["signatures"][0]["intact"]
     assert report["content_hash"] == report["signed_hash"]
     assert "Dit is de laatste vastgestelde versie in deze database." in report["details"]
-    code, out, _ = run(capsys, "verify", str(advice))  # without the store the demo key is nobody's
+    code, out, _ = run(capsys, "verify", str(advice), "--lang", "nl")  # without the store the demo key is nobody's
     assert code == 1 and "onbekende ondertekenaar" in out
-    code, out, _ = run(capsys, "verify", str(unsigned))
+    code, out, _ = run(capsys, "verify", str(unsigned), "--lang", "nl")
     assert code == 1 and "Geen advies: dit is een concept" in out
     broken = tmp_path / "broken.pdf"
     data = bytearray(advice.read_bytes())

@@ -38,7 +38,8 @@ COMMANDS: dict[str, str] = {
     "compare": "framework.cli.compare",
     "upgrade": "framework.cli.versions",
     **dict.fromkeys(
-        ["submit", "review", "signoff", "new-version", "file", "sign", "verify", "demo-key"], "framework.cli.workflow"
+        ["submit", "review", "signoff", "withdraw", "new-version", "file", "sign", "verify", "demo-key"],
+        "framework.cli.workflow",
     ),
 }
 CORE = ("validate", "check", "schema")  # defined here, they need no command module

@@ -306,6 +306,7 @@ def write_signoff(w: Writer, view: dict[str, Any]) -> None:
     reason = getattr(view["signoff_sheet"], "submit_reason", "")
     if reason:
         w.heading(w.t("doc_submit_reason"), 2)
+        w.para(w.t("gate_report_submit_reason") + ":")
         w.user_text(str(reason))
     if view["reviews"]:
         w.heading(w.t("doc_reviews"), 2)
@@ -316,7 +317,7 @@ def write_signoff(w: Writer, view: dict[str, Any]) -> None:
     if view["acknowledged"]:
         w.heading(w.t("doc_acknowledged"), 2)
         for item in view["acknowledged"]:
-            line = item["message"] + (f" {w.t('doc_acknowledged_reason')}: {item['reason']}" if item["reason"] else "")
+            line = item["message"] + (f": {item['reason']}" if item["reason"] else "")
             w.para(line, style="List Bullet")
     doc = view["doc"]
     w.labelled(w.t("report_framework"), f"{doc['framework_title']} ({doc['framework_id']} {doc['framework_version']})")

@@ -391,13 +391,25 @@ def _get(item: Any, *names: str) -> str:
     return ""
 
 
-def acknowledged_rows(sheet: SignOffSheet | None) -> list[dict[str, str]]:
-    """The warnings the approver acknowledged at sign-off (``finding: reason``), with the reasons."""
+def acknowledged_rows(sheet: Any) -> list[dict[str, str]]:
+    """The warnings the approver acknowledged at sign-off (``finding: reason``), with the reasons.
+
+    Tolerant of what the sheet carries: a :class:`SignOffSheet` (``accepted`` lines, ``approved_by``), or an object
+    or mapping that already carries ``acknowledged`` rows (``message``, ``reason``, ``by``); fields it lacks are empty.
+    """
     if sheet is None:
         return []
-    by = sheet.approved_by.name if sheet.approved_by else ""
+    carried = sheet.get("acknowledged") if isinstance(sheet, dict) else getattr(sheet, "acknowledged", None)
+    if carried:
+        return [
+            {"message": _get(item, "message", "finding"), "reason": _get(item, "reason"), "by": _get(item, "by")}
+            for item in carried
+        ]
+    approved = sheet.get("approved_by") if isinstance(sheet, dict) else getattr(sheet, "approved_by", None)
+    by = _get(approved, "name") if approved else ""
+    lines = sheet.get("accepted") if isinstance(sheet, dict) else getattr(sheet, "accepted", None)
     rows = []
-    for line in sheet.accepted:
-        finding, _, reason = line.partition(": ")
+    for line in lines or []:
+        finding, _, reason = str(line).partition(": ")
         rows.append({"message": finding, "reason": reason, "by": by})
     return rows
