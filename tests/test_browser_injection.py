@@ -175,6 +175,14 @@ def test_the_corpus_in_every_field_is_only_text_in_the_app(canary, stored, serve
             for value in (meta.title, meta.ipcei, meta.author):
                 assert_shown(value, text, "overview")
         shot(page, "injectie-01-overzicht")
+        # who works: the wizard is read-only until a name and a role are stated (kept in a cookie across pages)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_label("Uw naam").fill("I. Injectietoets")
+        sidebar.get_by_label("Uw naam").press("Enter")
+        settle(page)
+        sidebar.locator("div.st-key-user_role input").first.fill("Beleidsmedewerker")
+        page.get_by_role("option", name="Beleidsmedewerker", exact=True).click()
+        settle(page)
 
         # the wizard, every step, of the reviewed one (comments at the questions); the first question of the others
         steps = ["meta", *[q.id for q in framework.questions()]]
