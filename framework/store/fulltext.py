@@ -164,8 +164,6 @@ def create_schema(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_assessments_author_key ON assessments (author_key)"))
     if conn.dialect.name == "postgresql":
         conn.execute(text("CREATE INDEX ix_search_parts_fts ON search_parts USING gin (to_tsvector('simple', folded))"))
-        ops = _postgres_trigram_ops(conn)
-        conn.execute(text(f"CREATE INDEX ix_search_parts_trigram ON search_parts USING gin (folded {ops})"))
     else:
         for statement in _SQLITE_FTS:
             conn.execute(text(statement))
