@@ -1,6 +1,6 @@
 """The full-text index of the store: one row per part of each assessment's latest revision, searched by the
 database itself (SQLite: FTS5 word and trigram indexes over ``search_parts``; PostgreSQL: GIN indexes on
-``to_tsvector('simple', ...)`` and with ``pg_trgm``).
+``to_tsvector('simple', ...)``, substrings by ``LIKE`` on the folded words).
 
 What is indexed and how words are folded is :mod:`framework.search`; this module keeps the rows up to date in
 the transaction of every save and turns search words into SQL conditions. Rows only: no document is parsed here
@@ -62,7 +62,7 @@ def conditions(dialect: str, words: list[str]) -> list[Any]:
 
     A word of :data:`SUBSTRING_FROM` characters or more matches anywhere inside a word, so «technologieen»
     finds «communicatietechnologieën» and «waterstof» finds «waterstofnetwerk» (a trigram index: FTS5's
-    ``trigram`` tokenizer, PostgreSQL's ``pg_trgm``); a shorter one matches a whole word («eu», «2»; the word
+    ``trigram`` tokenizer, PostgreSQL ``LIKE``); a shorter one matches a whole word («eu», «2»; the word
     index), so that «2» does not find «2024».
     """
     result = []
