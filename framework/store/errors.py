@@ -163,6 +163,14 @@ def translate(exc: BaseException, *, operation: str, where: str, unsaved: Assess
     else:
         if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
             kind, reason = "unreachable", "the connection to the database was lost"
+    if kind == "other" and isinstance(exc.__context__, BaseException) and exc.__context__ is not exc:
+        # A rollback that failed after the real fault (e.g. SQLAlchemy's «Please rollback() fully» once the server
+        # went away mid-transaction): the fault before it says what happened.
+        cause = exc.__context__
+        if is_driver_error(cause):
+            earlier = translate(cause, operation=operation, where=where, unsaved=unsaved)
+            if earlier.kind != "other":
+                return earlier
     outcome = "nothing was saved" if unsaved is not None else "nothing was changed"
     return DatabaseError(f"could not {operation}: {reason}; {outcome} ({where}: {detail})", kind=kind, unsaved=unsaved)
 
