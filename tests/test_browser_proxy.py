@@ -144,6 +144,10 @@ def test_two_instances_behind_nginx_survive_the_loss_of_one(deployment):
         page.get_by_label("Uw naam").fill("A. de Vries")
         page.get_by_label("Uw naam").press("Enter")
         settle(page)
+        # a write needs its person: a name and a role (kept in a cookie of this site across pages and reloads)
+        page.locator('[data-testid="stSidebar"] div.st-key-user_role input').first.fill("Beleidsmedewerker")
+        page.get_by_role("option", name="Beleidsmedewerker", exact=True).click()
+        settle(page)
 
         # an import: the upload goes to the same instance as the page (sticky by the route cookie)
         page.get_by_text("Bestand importeren").click()
