@@ -54,9 +54,9 @@ pages.append(st.Page(lambda: st.switch_page("views/overview.py"), title=tr("ui_n
                      visibility="hidden"))  # fmt: skip
 try:
     guard.run_page(st.navigation(pages, position="top"))
-    # After the page: the browser component's first message reruns the script, and a rerun that interrupts a page
-    # half drawn can leave a widget empty in the browser while the draft holds its text.
-    persist.keep(identity.deployment())  # the browser keeps identity and an unsaved draft; warns before a reload
 finally:
+    # After the page (also one that stopped early): the browser component's first message reruns the script, and a
+    # rerun that interrupts a page half drawn can leave a widget empty in the browser while the draft holds its text.
+    persist.keep(identity.deployment())  # the browser keeps identity and an unsaved draft; warns before a reload
     guard.retry(state.save)  # a fault in this run (not after st.stop(): then the call above covers it)
     guard.finish()
