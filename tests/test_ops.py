@@ -3,11 +3,12 @@ one log line per event without user text, and nothing that trusts a forwarded cl
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from store_support import BACKENDS, ROOT, make_assessment
@@ -20,30 +21,38 @@ from framework.yamlio import dump_yaml
 INSTANCES = 3
 
 
-def _start_instance(url: str, barrier, results) -> None:
-    from framework.store.engine import busy_timeout_ms, make_engine, parse_url
-    from framework.store.migrations import migrate
+_INSTANCE = """
+import json, sys, time
+from framework.store.engine import busy_timeout_ms, make_engine, parse_url
+from framework.store.migrations import migrate
 
-    engine = make_engine(parse_url(url), timeout_ms=busy_timeout_ms(30_000))
-    barrier.wait()
-    try:
-        results.put(("ok", migrate(engine)))
-    except Exception as exc:
-        results.put(("error", repr(exc)))
-    finally:
-        engine.dispose()
+engine = make_engine(parse_url(sys.argv[1]), timeout_ms=busy_timeout_ms(30_000))
+while time.time() < float(sys.argv[2]):  # all instances start their migration at the same moment
+    time.sleep(0.005)
+try:
+    print(json.dumps(["ok", migrate(engine)]))
+except Exception as exc:
+    print(json.dumps(["error", repr(exc)]))
+finally:
+    engine.dispose()
+"""
 
 
 @pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
 def test_instances_starting_together_migrate_exactly_once(store_url):
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(INSTANCES), context.Queue()
-    processes = [context.Process(target=_start_instance, args=(store_url, barrier, results)) for _ in range(INSTANCES)]
+    # Separate interpreters, as separate app instances are (not multiprocessing: its spawn re-runs whatever
+    # script an earlier test left as __main__ in this worker).
+    start_at = time.time() + 8
+    processes = [
+        subprocess.Popen([sys.executable, "-c", _INSTANCE, store_url, str(start_at)], cwd=ROOT, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(INSTANCES)
+    ]
+    outcomes = []
     for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=120) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
     assert [kind for kind, _ in outcomes] == ["ok"] * INSTANCES, outcomes
     applied = sorted(number for _, numbers in outcomes for number in numbers)
     assert applied == list(range(1, LATEST + 1))  # each migration once, by whichever instance got the lock
