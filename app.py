@@ -25,6 +25,9 @@ services.render_pool()  # warm render workers, started once with the server
 guard.slot()  # the one place a database fault is reported, at the top of every page
 chrome.sidebar()
 state.absorb()  # widget values into the draft before any page draws or switches
+# Before the retry (which may rerun at once) and before the page (st.stop() in a page ends the run there). The
+# browser component speaks only when it has a draft to hand back, so it never reruns a page half drawn for nothing.
+persist.keep(identity.deployment())  # the browser keeps identity and an unsaved draft; warns before a reload
 guard.retry(state.save)  # the database was down in an earlier run: try again every few seconds
 # An assessment open in the session or named in the URL (a bookmark, a link from the overview) shows its pages.
 editing = "visible" if state.current() is not None or st.query_params.get("id") else "hidden"
@@ -55,8 +58,4 @@ pages.append(st.Page(lambda: st.switch_page("views/overview.py"), title=tr("ui_n
 try:
     guard.run_page(st.navigation(pages, position="top"))
 finally:
-    # After the page (also one that stopped early): the browser component's first message reruns the script, and a
-    # rerun that interrupts a page half drawn can leave a widget empty in the browser while the draft holds its text.
-    persist.keep(identity.deployment())  # the browser keeps identity and an unsaved draft; warns before a reload
-    guard.retry(state.save)  # a fault in this run (not after st.stop(): then the call above covers it)
-    guard.finish()
+    guard.after_page()  # a fault first met in this run: once more at once, so the retry and the keeping start

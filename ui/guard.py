@@ -118,9 +118,18 @@ def _again(save: Callable[[], str]) -> None:
 
 def retry(save: Callable[[], str]) -> None:
     """While the database is down, try every few seconds (saving the draft if it has changes); once it is back,
-    rerun the page. Called before the page (a fault of an earlier run) and after it (a fault of this run; a page
-    that called ``st.stop()`` gets no fragment then, so the one before the page is what covers it)."""
+    rerun the page. Called before the page draws: a fragment started after a page that called ``st.stop()``
+    never runs, so a fault first met by the page is handled by :func:`after_page`."""
     if not down() or _RETRYING.get():
         return
     _RETRYING.set(True)
     _again(save)
+
+
+def after_page() -> None:
+    """End of a run. A fault first met in this run (no retry started before the page): run again at once, so
+    that the retry starts before the page, and the browser component (mounted before the page) is handed the
+    draft that could not be saved before the user can reload. One extra run, once per outage."""
+    finish()
+    if down() and not _RETRYING.get():
+        st.rerun()

@@ -36,7 +36,9 @@ export default function (component) {
         if (k && k.startsWith("ipcei.unsaved.")) kept[k.slice(14)] = JSON.parse(w.localStorage.getItem(k));
       }
     } catch (e) { /* nothing kept */ }
-    setStateValue("kept", kept);
+    // Only a browser that kept something speaks: a message reruns the script, which must not interrupt the first
+    // run of every page load for nothing.
+    if (Object.keys(kept).length) setStateValue("kept", kept);
   }
   if (d.identity) {
     document.cookie = "ipcei_identity=" + encodeURIComponent(JSON.stringify(d.identity)) +
