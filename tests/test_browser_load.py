@@ -167,7 +167,9 @@ def test_ten_sessions_and_a_conflict_on_postgresql(tmp_path, pg_url, framework):
     shared = store.get(shared_id)
     assert shared.assessment.answers["q1"]["answer"] == "GEDEELD-EEN schreef de aanleiding."
     assert shared.assessment.answers["q2"]["answer"] == "GEDEELD-TWEE schreef de ernst."
-    assert shared.revision == 3  # created, the first save, the merge: the stale save never landed on its own
+    history = [(r.number, r.by, r.kind) for r in store.history(shared_id)]
+    # created, the first save, the merge: the stale save never landed on its own
+    assert shared.revision == 3, history
     store.close()
 
     median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
