@@ -174,14 +174,23 @@ def _finisher(document: Any, pdf: Any) -> None:
     remove_empty_resources(pdf)
 
 
-def render_pdf(portfolio: Portfolio, lang: str, *, today: date | None = None, fetcher: Any = None) -> bytes:
-    """The portfolio as a landscape A4 PDF/A-3b (see the module docstring)."""
+def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
+    """Lay out the portfolio's HTML with the advice's restricted URL fetcher; PDF/A-3b bytes."""
     from weasyprint import HTML
 
     from framework.report.render import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
 
-    html = render_html(portfolio, lang, today=today)
     fetcher = fetcher if fetcher is not None else local_fetcher()
     document = HTML(string=html, base_url=str(TEMPLATES_DIR / TEMPLATE), url_fetcher=fetcher).render(**PDF_OPTIONS)
     document.metadata.attachments = []
     return document.write_pdf(finisher=_finisher, **PDF_OPTIONS)
+
+
+def render_pdf(portfolio: Portfolio, lang: str, *, today: date | None = None, fetcher: Any = None) -> bytes:
+    """The portfolio as a landscape A4 PDF/A-3b (see the module docstring)."""
+    return html_to_pdf(render_html(portfolio, lang, today=today), fetcher=fetcher)
+
+
+def render_job(payload: dict[str, Any]) -> bytes:
+    """A render worker's job (:mod:`framework.render_pool`, kind ``portfolio``): the portfolio's HTML to PDF."""
+    return html_to_pdf(payload["html"])
