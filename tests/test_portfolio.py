@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, example
 from sqlalchemy import text
-from store_support import make_assessment, store, store_url  # noqa: F401 (fixtures)
+from store_support import make_assessment
 
 from framework import workflow as wf
 from framework.cli.main import main
@@ -33,7 +33,7 @@ def _figure(n: int, advice: str | None, **meta) -> object:
 
 
 @pytest.fixture
-def filled(store):  # noqa: F811
+def filled(store):
     """Four IPCEIs of known figures: one signed off, one with two phases, one without budget or advice."""
     signed = example(author="A. de Vries")
     meta = signed.meta.model_copy(update={"ipcei": "Hy2Tech", "national_budget_eur": 35 * B})
@@ -64,7 +64,7 @@ def filled(store):  # noqa: F811
     return store, ids
 
 
-def _portfolio(store, year=None, status=None, archived=False, who=None):  # noqa: F811
+def _portfolio(store, year=None, status=None, archived=False, who=None):
     chosen = parse_filter(year, status, archived)
     query = chosen.list_query() if who is None else visible_query(chosen.list_query(), [Role.AUTHOR], who)
     return build(store, chosen, query)
@@ -205,7 +205,7 @@ def test_csv_tables(filled):
     assert len(timeline) == 6 and timeline[3][0] == "Hy2Tech" and timeline[3][3][:2] == "20"
 
 
-def test_csv_cells_that_look_like_formulas_are_quoted(store):  # noqa: F811
+def test_csv_cells_that_look_like_formulas_are_quoted(store):
     store.create(_figure(1, None, ipcei="=HYPERLINK(1)"), "A. de Vries")
     rows = csv_rows(_portfolio(store), "nl", "ipceis")
     assert rows[1][0] == "'=HYPERLINK(1)"
@@ -246,7 +246,7 @@ def test_cli_writes_csv_and_pdf_and_refuses_bad_input(filled, tmp_path, capsys):
     assert "must end in .pdf or .csv" in capsys.readouterr().err
 
 
-def test_migration_fills_the_amounts_from_the_documents(store_url):  # noqa: F811
+def test_migration_fills_the_amounts_from_the_documents(store_url):
     number = next(n for n, name, _ in MIGRATIONS if name.startswith("portfolio figures"))
     opened = open_store(store_url)
     aid = opened.create(make_assessment(1, national_budget_eur=35 * B), "A").id
