@@ -55,7 +55,7 @@ def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
             color=alt.Color(
                 "advice:N",
                 scale=alt.Scale(domain=domain, range=[ADVICE_COLOURS[a] for a in ADVICE_ORDER]),
-                legend=alt.Legend(title=tr("portfolio_col_advice"), orient="bottom"),
+                legend=alt.Legend(title=tr("portfolio_col_advice"), orient="bottom", columns=2, labelLimit=240),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -64,7 +64,7 @@ def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
                 alt.Tooltip("n:Q", title=tr("portfolio_col_ipceis")),
             ],
         )
-        .properties(height=max(120, 34 * len(per)))
+        .properties(height=110 + 44 * len(per))  # axes and legend fit in the height too
     )
     table = pd.DataFrame(
         [
@@ -87,7 +87,7 @@ def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
         sums["aid_requested_eur"] += cell.aid_requested_eur
     names = {"national_budget_eur": tr("portfolio_metric_budget"), "aid_requested_eur": tr("portfolio_metric_aid")}
     rows = [
-        {"phase": labels.phase(phase), "kind": names[kind], "eur": amount}
+        {"phase": labels.phase(phase), "kind": names[kind], "eur": amount, "millions": amount / 1_000_000}
         for phase, sums in per.items()
         for kind, amount in sums.items()
     ]
@@ -97,7 +97,7 @@ def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
         .encode(
             y=alt.Y("phase:N", title=tr("portfolio_col_phase"), axis=alt.Axis(labelLimit=320), sort=None),
             yOffset=alt.YOffset("kind:N", sort=list(names.values())),
-            x=alt.X("eur:Q", title="EUR", axis=alt.Axis(format="~s")),
+            x=alt.X("millions:Q", title=tr("portfolio_chart_millions"), axis=alt.Axis(format=",d")),
             color=alt.Color(
                 "kind:N",
                 scale=alt.Scale(domain=list(names.values()), range=list(AMOUNT_COLOURS.values())),
@@ -109,7 +109,7 @@ def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
                 alt.Tooltip("eur:Q", title="EUR", format=",d"),
             ],
         )
-        .properties(height=max(120, 56 * len(per)))
+        .properties(height=110 + 64 * len(per))
     )
     table = pd.DataFrame(
         [
@@ -153,16 +153,21 @@ def timeline_chart(portfolio: Portfolio, labels: Labels) -> None:
             alt.Tooltip("decided:T", title=tr("portfolio_col_decided"), format="%d-%m-%Y"),
         ],
     )
-    x = alt.X("start:T", title=tr("portfolio_col_date"), axis=alt.Axis(format="%m-%Y"))
+    x = alt.X("start:T", title=tr("portfolio_col_date"), axis=alt.Axis(format="%d-%m-%Y", labelOverlap=True))
     line = base.mark_rule(strokeWidth=3, color=AMOUNT_COLOURS["national_budget_eur"]).encode(x=x, x2="end:T")
-    started = base.mark_point(shape="circle", size=70, filled=True, color="#1d1d1b").encode(x=x)
-    decided = (
-        base.transform_filter("datum.decided != null")
-        .mark_point(shape="diamond", size=110, filled=True, color="#1d1d1b")
-        .encode(x=alt.X("decided:T"))
-    )
-    label = base.mark_text(align="left", dx=8, dy=-8, fontSize=10).encode(x=x, text="phase:N")
-    chart = (line + started + decided + label).properties(height=max(120, 40 * len(shown)))
+    # The circles, diamonds and labels repeat what the lines say: hidden from screen readers (aria=False), which
+    # read the chart's text alternative and the table; a layer with no mark (no sign-off yet) is left out.
+    started = base.mark_point(shape="circle", size=70, filled=True, color="#1d1d1b", aria=False).encode(x=x)
+    label = base.mark_text(align="left", dx=8, dy=-8, fontSize=10, aria=False).encode(x=x, text="phase:N")
+    layers = [line, started, label]
+    if any(r["decided"] for r in rows):
+        decided = (
+            base.transform_filter("datum.decided != null")
+            .mark_point(shape="diamond", size=110, filled=True, color="#1d1d1b", aria=False)
+            .encode(x=alt.X("decided:T"))
+        )
+        layers.append(decided)
+    chart = alt.layer(*layers).properties(height=70 + 64 * len(shown))
     table = pd.DataFrame(
         [
             {
