@@ -13,7 +13,8 @@ as median and 95th percentile of ``repeat`` wall-clock runs:
 * ``data``: :func:`framework.portfolio.build`, everything the page reads (cells, one row per IPCEI, timeline);
 * ``csv cells`` / ``csv ipceis``: the build of that one table and its CSV bytes (what a download costs);
 * ``page``: a rerun of ``views/portfolio.py`` in Streamlit's AppTest (SQLite only; AppTest's overhead
-  included), of ``page-repeat`` runs;
+  included), of ``page-repeat`` runs: ``page cold`` with the page's cache emptied first (every aggregate read
+  again, as after a save), ``page rerun`` with nothing changed (the fingerprint query, then the drawing);
 
 each as a ratio to ``SQL``. PostgreSQL runs when ``--postgres`` or ``IPCEI_TEST_POSTGRES_URL`` gives a server,
 in a schema of its own that is dropped afterwards.
@@ -136,11 +137,12 @@ def bench(store: Store, n: int, ipceis: int, repeat: int, page_repeat: int) -> d
     }
     raw.close()
     if page_repeat and store.backend == "sqlite":
-        results["page"] = page_rerun(store, page_repeat)
+        results.update(page_rerun(store, page_repeat))
     return results
 
 
-def page_rerun(store: Store, repeat: int) -> tuple[float, float]:
+def page_rerun(store: Store, repeat: int) -> dict[str, tuple[float, float]]:
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["IPCEI_DATABASE_URL"] = store.engine.url.render_as_string(hide_password=False)
@@ -152,7 +154,11 @@ def page_rerun(store: Store, repeat: int) -> tuple[float, float]:
     def rerun() -> None:
         at.run()
 
-    return timed(rerun, repeat)
+    def cold() -> None:
+        st.cache_data.clear()
+        at.run()
+
+    return {"page cold": timed(cold, repeat), "page rerun": timed(rerun, repeat)}
 
 
 def report(name: str, n: int, r: dict) -> list[str]:
@@ -162,7 +168,7 @@ def report(name: str, n: int, r: dict) -> list[str]:
         "| measure | median ms | p95 ms | median / SQL |",
         "|---|---|---|---|",
     ]
-    for key in ("SQL", "data", "csv cells", "csv ipceis", "page"):
+    for key in ("SQL", "data", "csv cells", "csv ipceis", "page cold", "page rerun"):
         if key in r:
             median, p95 = r[key]
             lines.append(f"| {key} | {median:.1f} | {p95:.1f} | {median / base:.1f}x |")

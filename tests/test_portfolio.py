@@ -264,3 +264,20 @@ def test_migration_fills_the_amounts_from_the_documents(store_url):
     assert reopened.verify() == []  # the head rows agree with their documents again
     assert _portfolio(reopened).total.budget == 35 * B
     reopened.close()
+
+
+def test_the_version_changes_with_every_save_archive_and_sign_off(store):
+    seen = {store.portfolio_version()}
+    record = store.create(example(), AUTHOR.name)
+    seen.add(store.portfolio_version())
+    wf.submit(store, record.id, AUTHOR)
+    seen.add(store.portfolio_version())
+    wf.review(store, record.id, REVIEWER, all_acceptable(store, record.id))
+    wf.sign_off(store, record.id, APPROVER)
+    seen.add(store.portfolio_version())
+    other = store.create(make_assessment(1), "A").id
+    seen.add(store.portfolio_version())
+    store.archive(other, "A")
+    seen.add(store.portfolio_version())
+    assert len(seen) == 6
+    assert store.portfolio_version() == store.portfolio_version()  # and nothing else changes it

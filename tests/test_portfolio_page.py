@@ -96,3 +96,17 @@ def test_a_signed_in_author_sees_only_what_they_drafted(stored, monkeypatch):
     monkeypatch.setattr(identity, "actor", lambda: None)
     nobody = page()
     assert "U mag geen beoordelingen zien; vraag de beheerder om een rol." in texts(nobody.info)
+
+
+def test_a_rerun_shows_what_changed_since(stored):
+    at = page()
+    assert metrics(at)[0] == "2"
+    store = open_store()
+    store.create(make_assessment(3, ipcei="ME/CT", national_budget_eur=5 * B), "Invoerder")
+    at.run()
+    assert metrics(at)[:2] == ["3", "€ 640.000.000"]
+    hy2use = next(s for s in store.list().items if s.ipcei == "Hy2Use")
+    store.archive(hy2use.id, "Invoerder")  # archiving changes no date: the page sees it all the same
+    store.close()
+    at.run()
+    assert metrics(at)[:2] == ["2", "€ 605.000.000"]

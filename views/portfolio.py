@@ -13,9 +13,9 @@ import streamlit as st
 
 from framework.errors import InputError
 from framework.i18n import format_date, format_eur
-from framework.portfolio import STATUSES, YEAR_MAX, YEAR_MIN, Labels, build, day, parse_filter
+from framework.portfolio import STATUSES, YEAR_MAX, YEAR_MIN, Labels, day, parse_filter
 from framework.portfolio.export import render_html, to_csv_bytes
-from ui import guard, identity, services, state
+from ui import guard, identity, portfolio_data, services, state
 from ui import portfolio_charts as charts
 from ui.i18n import lang, tr
 
@@ -33,6 +33,8 @@ except InputError as exc:
     named = "; ".join(f"{tr('portfolio_filter_label_' + p.field)}: {p.text(L)}" for p in exc.problems)
     st.error(tr("portfolio_bad_filter", detail=named), icon=":material/error:")
 years = list(range(min(date.today().year + 1, YEAR_MAX), YEAR_MIN - 1, -1))
+if from_url.year is not None and from_url.year not in years:  # a valid year ahead of the list: offered too
+    years.insert(0, from_url.year)
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 2], vertical_alignment="bottom")
     year = left.selectbox(
@@ -51,7 +53,7 @@ allowed = identity.visible(chosen.list_query())  # a signed-in author sees only 
 if allowed is None:
     st.info(tr("portfolio_nothing_visible"), icon=":material/lock:")
     st.stop()
-portfolio = guard.use(lambda s: build(s, chosen, allowed))
+portfolio = guard.use(lambda s: portfolio_data.load(s, chosen, allowed))
 if portfolio is None:
     st.stop()  # the database is down: the guard said so
 if portfolio.restricted:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from framework.store.reads import StoreReader
 from framework.store.records import ListQuery
@@ -116,6 +116,16 @@ def cells_statement(conditions: list[Any]) -> Any:
 
 class PortfolioRows(StoreReader):
     """The portfolio's reads (a part of :class:`~framework.store.store.Store`)."""
+
+    def portfolio_version(self) -> tuple[int, ...]:
+        """A cheap fingerprint of what the portfolio reads: it changes with every save, archive, restore and sign-off
+        (assessments, their revisions summed, the archived ones, sign-offs), so a cache keyed on it is never stale."""
+        archived = func.sum(case((assessments.c.archived.is_(True), 1), else_=0))
+        heads = select(func.count(), func.coalesce(func.sum(assessments.c.revision), 0), func.coalesce(archived, 0))
+        with self._tx("read the portfolio", write=False) as conn:
+            count, revisions, archived_count = conn.execute(heads).one()
+            signed = conn.execute(select(func.count()).select_from(signoffs)).scalar_one()
+        return (_int(count), _int(revisions), _int(archived_count), _int(signed))
 
     def portfolio_cells(self, query: ListQuery) -> list[CellRow]:
         """The IPCEIs per ecosystem, phase and advice, with sums of national budget and aid requested."""
