@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 from app_support import ROOT, texts
 from store_support import make_assessment
 from streamlit.testing.v1 import AppTest
@@ -57,6 +59,8 @@ def test_figures_charts_with_text_alternatives_and_downloads(stored):
     assert len(charts) == 3
     for chart in charts:  # each with an accessible name, said in a caption too
         assert chart.proto.alt and chart.proto.alt in texts(at.caption)
+    for chart in charts:  # drawn without Altair's validation on every rerun: valid Vega-Lite, checked here
+        validate_jsonschema(json.loads(chart.proto.spec), load_schema())
     spec = json.loads(charts[0].proto.spec)
     scale = spec["encoding"]["color"]["scale"]
     assert scale["range"] == list(ADVICE_COLOURS.values())  # same advice, same colour

@@ -26,7 +26,11 @@ def _described(chart: alt.TopLevelMixin, key: str, table: pd.DataFrame) -> None:
     text = tr(f"portfolio_chart_{key}_alt")
     st.markdown(f"**{tr(f'portfolio_chart_{key}_title')}**")
     st.caption(text)
-    st.altair_chart(chart, width="stretch", alt=text, key=f"pf_chart_{key}")
+    # The spec without Altair's schema validation on every rerun (it cost over a second for three charts on a busy
+    # machine); the specs are fixed code, checked once in the tests, and drawn in Chromium by the browser test.
+    with alt.theme.enable("none"):  # as st.altair_chart does: no default width or height from Altair's theme
+        spec = chart.to_dict(validate=False)
+    st.vega_lite_chart(spec=spec, width="stretch", alt=text, key=f"pf_chart_{key}")
     with st.expander(tr("portfolio_table_of_chart"), icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
 
