@@ -8,8 +8,6 @@ colours no advice uses; the timeline's phases are told apart by position and lab
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -59,7 +57,7 @@ def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
             color=alt.Color(
                 "advice:N",
                 scale=alt.Scale(domain=domain, range=[ADVICE_COLOURS[a] for a in ADVICE_ORDER]),
-                legend=alt.Legend(title=tr("portfolio_col_advice"), orient="bottom", columns=2, labelLimit=240),
+                legend=alt.Legend(title=tr("portfolio_col_advice"), orient="bottom", columns=1, labelLimit=280),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -68,7 +66,7 @@ def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
                 alt.Tooltip("n:Q", title=tr("portfolio_col_ipceis")),
             ],
         )
-        .properties(height=110 + 44 * len(per))  # axes and legend fit in the height too
+        .properties(height=170 + 44 * len(per))  # axes and legend fit in the height too
     )
     table = pd.DataFrame(
         [
@@ -99,7 +97,12 @@ def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
-            y=alt.Y("phase:N", title=tr("portfolio_col_phase"), axis=alt.Axis(labelLimit=320), sort=None),
+            y=alt.Y(
+                "phase:N",
+                title=tr("portfolio_col_phase"),
+                axis=alt.Axis(labelLimit=320),
+                sort=list(labels.phases.values()),
+            ),  # the framework's order of the phases
             yOffset=alt.YOffset("kind:N", sort=list(names.values())),
             x=alt.X("millions:Q", title=tr("portfolio_chart_millions"), axis=alt.Axis(format=",d")),
             color=alt.Color(
@@ -142,7 +145,7 @@ def timeline_chart(portfolio: Portfolio, labels: Labels) -> None:
                 "ipcei": row.ipcei,
                 "phase": labels.phase(row.phase),
                 "start": start.isoformat(),
-                "end": (end or start + timedelta(days=1)).isoformat(),
+                "end": (end or start).isoformat(),  # no sign-off yet: the circle alone
                 "decided": end.isoformat() if end else None,
             }
         )
