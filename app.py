@@ -43,6 +43,7 @@ pages = [
         visibility=editing,
     ),
     st.Page("views/compare.py", title=tr("compare_nav"), icon=":material/compare_arrows:", url_path="vergelijken"),
+    st.Page("views/portfolio.py", title=tr("portfolio_nav"), icon=":material/bar_chart:", url_path="portefeuille"),
     st.Page("views/verify.py", title=tr("ui_nav_verify"), icon=":material/verified:", url_path="advies-controleren"),
     st.Page(
         "views/review.py",

@@ -46,8 +46,9 @@ from framework.errors import ReportError
 KINDS: dict[str, str] = {
     "advice": "framework.advice:render_job",
     "compare": "framework.compare.export:render_job",
+    "portfolio": "framework.portfolio.export:render_job",
 }
-WHAT = {"advice": "the advice", "compare": "the comparison"}
+WHAT = {"advice": "the advice", "compare": "the comparison", "portfolio": "the portfolio"}
 WORKERS_ENV = "IPCEI_RENDER_WORKERS"
 FRAME_HEADER = 4
 _MAX_FRAME = 512 * 2**20

@@ -11,7 +11,7 @@ from store_support import make_assessment, tamper
 from framework.cli import build_parser, main
 from framework.loading import load_assessment
 from framework.store import open_store
-from framework.store.migrations import LATEST
+from framework.store.migrations import LATEST, MIGRATIONS
 from framework.yamlio import dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def test_errors_and_usage(db, capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "list", "--database", f"sqlite:///{tmp_path}/no/such/folder/x.db")
     assert code == 1 and "cannot be opened" in err
     code, out, _ = run(capsys, "info", "--json")
-    assert code == 0 and json.loads(out)["schema_version"] == LATEST == 5
+    assert code == 0 and json.loads(out)["schema_version"] == LATEST == len(MIGRATIONS)
 
 
 def test_every_db_command_is_documented():

@@ -126,6 +126,11 @@ def compare_pdf(comparison: Any, *, only: str = "", sources: bool = True) -> byt
     return _render("compare", {"html": render_html(comparison, only=only, sources=sources)})
 
 
+def portfolio_pdf(html: str) -> bytes:
+    """The portfolio as PDF (``framework.portfolio.export.render_html``), laid out by a render worker."""
+    return _render("portfolio", {"html": html})
+
+
 def pdf_viewer_available() -> bool:
     """``st.pdf`` needs the ``streamlit-pdf`` component (the ``streamlit[pdf]`` extra)."""
     return importlib.util.find_spec("streamlit_pdf") is not None

@@ -258,12 +258,53 @@ def _m5_issued_pdfs(conn: Connection) -> None:
             conn.execute(text(_SQLITE_APPEND_ONLY.format(table="issued_pdfs", event=event)))
 
 
+def _m6_portfolio_figures(conn: Connection) -> None:
+    """The portfolio's figures as columns: ``national_budget_eur`` and ``aid_requested_eur`` (BIGINT, nullable).
+
+    Filled by the store on every save (``framework.store.rows.columns_from_data``); here back-filled from each
+    assessment's latest revision, in batches, so that the portfolio sums them in SQL without reading documents.
+    """
+
+    def amount(value: object) -> int | None:  # whole euros in BIGINT range, else no figure
+        return value if type(value) is int and 0 <= value < 2**63 else None
+
+    def figures(data: dict) -> dict[str, int | None]:
+        meta, key_figures = data.get("meta"), data.get("key_figures")
+        return {
+            "national_budget_eur": amount(meta.get("national_budget_eur")) if isinstance(meta, dict) else None,
+            "aid_requested_eur": amount(key_figures.get("aid_requested_eur"))
+            if isinstance(key_figures, dict)
+            else None,
+        }
+
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN national_budget_eur BIGINT"))
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN aid_requested_eur BIGINT"))
+    conn.execute(text("CREATE INDEX ix_assessments_ipcei_created ON assessments (ipcei, created_at)"))
+    heads = text(
+        "SELECT a.id, r.document FROM assessments a "
+        "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision "
+        "WHERE a.id > :last ORDER BY a.id LIMIT 500"
+    )
+    last = ""
+    while batch := conn.execute(heads, {"last": last}).all():
+        values = [{"b_id": aid, **figures(json.loads(document))} for aid, document in batch]
+        conn.execute(
+            text(
+                "UPDATE assessments SET national_budget_eur = :national_budget_eur, "
+                "aid_requested_eur = :aid_requested_eur WHERE id = :b_id"
+            ),
+            values,
+        )
+        last = batch[-1][0]
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
     (3, "reviews, sign-offs and version links", _m3_review_signoff),
     (4, "full-text search", _m4_fulltext),
     (5, "issued advice PDFs", _m5_issued_pdfs),
+    (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -44,6 +44,30 @@ def columns_from_data(data: dict[str, Any]) -> dict[str, Any]:
         "year": int(created[:4]) if created[:4].isdigit() else None,
         "search": searchable(title, ipcei, _clean(meta.get("case_number"))),
         "author_key": fold(_clean(meta.get("author"))),
+        **portfolio_figures(data),
+    }
+
+
+MAX_AMOUNT = 2**63 - 1  # BIGINT
+
+
+def _amount(value: Any) -> int | None:
+    """A whole amount in euros, else None (a missing block, another type, «onbekend»: no figure)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+        return None
+    return value
+
+
+def portfolio_figures(data: dict[str, Any]) -> dict[str, int | None]:
+    """The amounts the portfolio sums: the national budget (``meta``) and the aid requested (``key_figures``).
+
+    Read defensively: a document without a ``key_figures`` block (format /1) gives None for the aid requested.
+    """
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    figures = data.get("key_figures") if isinstance(data.get("key_figures"), dict) else {}
+    return {
+        "national_budget_eur": _amount(meta.get("national_budget_eur")),
+        "aid_requested_eur": _amount(figures.get("aid_requested_eur")),
     }
 
 

@@ -35,6 +35,7 @@ from framework.store.errors import (
 )
 from framework.store.importing import ImportRows
 from framework.store.issued import IssuedPdfs
+from framework.store.portfolio import PortfolioRows
 from framework.store.records import Action, AuditEntry, Record
 from framework.store.rows import check_by, columns_from_data
 from framework.store.signoffs import WorkflowReads
@@ -91,7 +92,7 @@ class _Prepared:
     search_parts: list[tuple[str, str]]
 
 
-class Store(ImportRows, WorkflowReads, IssuedPdfs):
+class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -86,6 +87,8 @@ assessments = Table(
     Column("updated_by", String, nullable=False),
     Column("year", Integer),  # migration 2
     Column("author_key", String),  # migration 4: the author folded for a match on part of the name
+    Column("national_budget_eur", BigInteger),  # migration 6 (to be 7): meta.national_budget_eur
+    Column("aid_requested_eur", BigInteger),  # migration 6 (to be 7): key_figures.aid_requested_eur
 )
 
 revisions = Table(

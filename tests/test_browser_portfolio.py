@@ -1,0 +1,62 @@
+"""The Portefeuille page in a real Chromium: the charts drawn by the Vega Streamlit serves itself (no request
+leaves the app's host), each with its accessible name, and axe-core finds no serious or critical violation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser_support import ARTIFACTS, IDLE, Server, axe, browser_page, check_browser_prerequisites, shot
+from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, example
+from store_support import make_assessment
+
+from framework import workflow as wf
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    check_browser_prerequisites()
+    data = tmp_path_factory.mktemp("portfolio-data")
+    from framework.store import open_store
+
+    store = open_store(f"sqlite:///{data / 'ipcei.db'}")
+    signed = store.create(example(), AUTHOR.name).id  # signed off: a decision on the timeline
+    wf.submit(store, signed, AUTHOR)
+    wf.review(store, signed, REVIEWER, all_acceptable(store, signed))
+    wf.sign_off(store, signed, APPROVER)
+    store.create(make_assessment(1, national_budget_eur=600_000_000), "Browsertest")
+    store.create(
+        make_assessment(2, ipcei="Hy2Use", phase="pre_notificatie", national_budget_eur=783_500_000), "Browsertest"
+    )
+    store.create(make_assessment(3, ipcei="ME/CT", ecosystem="elektronica", phase="notificatie"), "Browsertest")
+    store.close()
+    running = Server(data, ARTIFACTS / "streamlit-browser-portfolio.log")
+    yield running
+    running.stop()
+
+
+def test_portfolio_page_charts_offline_and_accessible(server):
+    requested: list[str] = []
+    with browser_page(1400, "portfolio-zz-last") as page:
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(server.url + "/portefeuille")
+        page.wait_for_selector(IDLE)
+        page.get_by_role("heading", name="Portefeuille van IPCEI's").wait_for()
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        charts.first.wait_for()
+        assert charts.count() == 3
+        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
+        names = [charts.nth(i).get_attribute("aria-label") or "" for i in range(3)]  # the text alternative
+        assert names[0].startswith("Staafdiagram: per ecosysteem"), names
+        assert names[2].startswith("Tijdlijn:"), names
+        shot(page, "portfolio-nl")
+        found = axe(page, "a11y-portfolio-nl")
+    hosts = {urlsplit(url).netloc for url in requested if url.startswith("http")}
+    assert hosts == {urlsplit(server.url).netloc}, f"requests to other hosts: {sorted(hosts)}"
+    assert not found, f"critical or serious violations: {json.dumps(found, indent=1)[:3000]}"
