@@ -22,6 +22,7 @@ from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
+from framework.report.phase_view import PhaseNotes
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
@@ -63,6 +64,7 @@ class SignOffSheet(BaseModel):
     reviews: list[ReviewNote] = Field(default=[], max_length=500)
     submit_reason: Annotated[str, StringConstraints(max_length=2000)] = ""  # submitted despite open findings, because
     accepted: list[Annotated[str, StringConstraints(max_length=2200)]] = Field(default=[], max_length=50)
+    phases: PhaseNotes | None = None  # the signed-off advice this one follows: what changed, what was carried over
 
 
 def paragraphs(text: str) -> Markup:
@@ -99,6 +101,7 @@ class FieldView:
     scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
+    carried: bool = False  # still as carried over from the signed-off advice of the previous phase
 
 
 @dataclass
@@ -172,6 +175,11 @@ def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
     return view
 
 
+def _carried(view: FieldView, question_id: str, carried: set[str]) -> FieldView:
+    view.carried = not view.empty and f"{question_id}.{view.id}" in carried
+    return view
+
+
 def question_heading(question: Question, lang: str) -> str:
     """'Vraag 14' for a numbered question, 'Conclusie A' for a lettered (concluding) one."""
     key = "report_question" if question.number.isdigit() else "report_conclusion"
@@ -223,6 +231,8 @@ def build_view(
     meta = assessment.meta
     result = check(framework, assessment)
     content_hash = assessment.content_hash()
+    notes = signoff.phases if signoff is not None else None
+    carried = set(notes.carried) if notes is not None else set()
     final = meta.status in FINAL_STATUSES and not from_file
     status = "file" if from_file else meta.status.value
     status_label = t("gate_status_file", lang) if from_file else t(f"status_{meta.status.value}", lang)
@@ -245,7 +255,10 @@ def build_view(
                     guidance=question.guidance(lang) if question.guidance and include_guidance else "",
                     footnote=question.footnote(lang) if question.footnote else "",
                     corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
-                    fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
+                    fields=[
+                        _carried(_field_view(f, assessment.value(question.id, f.id), lang), question.id, carried)
+                        for f in question.fields
+                    ],
                     deviations=deviating.get(question.id, []),
                 )
             )
@@ -332,6 +345,8 @@ def build_view(
         "reviews": review_rows(sheet, framework, lang),
         "acknowledged": acknowledged_rows(sheet),
         "timezone": local_zone().key,
+        "since": notes.since.get(lang) if notes is not None else None,
+        "carried_note": notes.carried_note(lang) if notes is not None else "",
     }
 
 

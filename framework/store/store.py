@@ -26,6 +26,7 @@ from framework.loading import problems_from_validation
 from framework.models import Framework
 from framework.store import audit, fulltext
 from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
+from framework.store.dossiers import DossierReads
 from framework.store.errors import (
     ArchivedError,
     FrozenError,
@@ -91,7 +92,7 @@ class _Prepared:
     search_parts: list[tuple[str, str]]
 
 
-class Store(ImportRows, WorkflowReads, IssuedPdfs):
+class Store(ImportRows, WorkflowReads, IssuedPdfs, DossierReads):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:
@@ -360,23 +361,37 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs):
                 after(conn, record.id, record.created_at)
         return record
 
-    def duplicate(self, assessment_id: str, by: str) -> Record:
-        """A new assessment (status concept, created today) from the latest revision of another."""
+    def duplicate(
+        self,
+        assessment_id: str,
+        by: str,
+        *,
+        meta: dict[str, Any] | None = None,
+        detail: dict[str, Any] | None = None,
+        after: AfterCreate | None = None,
+    ) -> Record:
+        """A new assessment (status concept, created today) from the latest revision of another.
+
+        Args:
+            meta: metadata to set on the copy (the next phase: ``{"phase": ...}``); without it the title gets
+                «(kopie)».
+            detail: more detail for the audit entry (``from`` and ``from_revision`` are always there).
+            after: called inside the same transaction with the new id (the phases add their link row there).
+        """
         by = check_by(by)
         source = self.get(assessment_id)
-        meta = source.assessment.meta
-        suffix = " (copy)" if meta.language == "en" else " (kopie)"
-        changes = {
-            "title": meta.title[: 200 - len(suffix)] + suffix,
-            "status": Status.CONCEPT,
-            "created": _now().date(),
-            "updated": None,
-        }
-        copy = source.assessment.model_copy(update={"meta": meta.model_copy(update=changes)})
+        old = source.assessment.meta
+        changes: dict[str, Any] = {"status": Status.CONCEPT, "created": _now().date(), "updated": None}
+        if meta is None:
+            suffix = " (copy)" if old.language == "en" else " (kopie)"
+            changes["title"] = old.title[: 200 - len(suffix)] + suffix
+        else:
+            changes = {**meta, **changes}
+        copy = source.assessment.model_copy(update={"meta": old.model_copy(update=changes)})
         prepared = self._prepared(copy, f"duplicate assessment {assessment_id}")
-        detail = {"from": assessment_id, "from_revision": source.revision}
+        detail = {**(detail or {}), "from": assessment_id, "from_revision": source.revision}
         with self._tx(f"duplicate assessment {assessment_id}", unsaved=copy) as conn:
-            return self._insert_new(conn, prepared, by, Action.DUPLICATED, detail)
+            return self._insert_new(conn, prepared, by, Action.DUPLICATED, detail, after)
 
     def archive(self, assessment_id: str, by: str) -> Record:
         """Hide an assessment from lists and refuse saves until it is restored; nothing is deleted."""

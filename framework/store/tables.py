@@ -86,6 +86,7 @@ assessments = Table(
     Column("updated_by", String, nullable=False),
     Column("year", Integer),  # migration 2
     Column("author_key", String),  # migration 4: the author folded for a match on part of the name
+    Column("dossier", String),  # migration 6: the IPCEI dossier (framework.dossier.dossier_key)
 )
 
 revisions = Table(
@@ -199,6 +200,16 @@ issued_pdfs = Table(  # migration 5: every advice PDF this store issued, by its 
     Column("issued_by", String, nullable=False),
 )
 
+phase_links = Table(  # migration 6: a next-phase assessment (assessment_id) started from a signed-off one
+    "phase_links",
+    metadata,
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+    Column("based_on", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("based_on_revision", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String, nullable=False),
+)
+
 DATA_TABLES = (
     "frameworks",
     "assessments",
@@ -209,4 +220,5 @@ DATA_TABLES = (
     "signoffs",
     "supersessions",
     "issued_pdfs",
+    "phase_links",
 )
