@@ -200,3 +200,31 @@ def test_the_advice_pdf_shows_what_changed_and_what_was_carried_over(sqlite_stor
     plain = render_pdf(first.assessment, store.framework_for(first), lang="nl", signoff=parafenlijst(store, ids[0]))
     first_layer = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(plain)).pages)
     assert "Wat is er veranderd" not in first_layer and "Overgenomen uit" not in first_layer
+
+
+def test_the_command_line_starts_the_next_phase_and_compares_since_the_signed_off_advice(tmp_path, capsys):
+    from framework.cli.main import main
+    from framework.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with open_store(url) as store:
+        base = first_phase(store)
+    assert main(["next-phase", base[:8], "--phase", "verkenning", "--by", AUTHOR.name, "--database", url]) == 1
+    assert "gaat niet terug in fase" in capsys.readouterr().err
+    assert main(["next-phase", base[:8], "--by", AUTHOR.name, "--database", url]) == 0
+    new_id = capsys.readouterr().out.split(":")[0]
+    with open_store(url) as store:
+        assert store.get(new_id).assessment.meta.phase == "pre_notificatie"
+        edit_next(store, new_id, 1)
+    assert main(["dossier", new_id[:8], "--database", url]) == 0
+    listing = capsys.readouterr().out
+    assert base in listing and new_id in listing and "pre_notificatie" in listing and "vastgesteld" in listing
+    pdf = tmp_path / "sinds.pdf"
+    assert main(["compare", new_id[:8], "--since-signed-off", "-o", str(pdf), "--database", url]) == 0
+    printed = capsys.readouterr().out
+    assert "Wat is er veranderd sinds het vastgestelde advies van" in printed and "Levensbedreigend" in printed
+    layer = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Wat is er veranderd sinds het vastgestelde advies van" in layer and ADDED in layer
+    assert main(["compare", base[:8], "--since-signed-off", "-o", str(pdf), "--database", url]) == 1
+    assert "follows no signed-off advice" in capsys.readouterr().err
+    assert main(["compare", base[:8], new_id[:8], "--since-signed-off", "-o", str(pdf), "--database", url]) == 2
