@@ -11,6 +11,7 @@ from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
 from ui import findings, guard, signoff, state
+from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
 from ui.services import pdf_bytes, pdf_viewer_available
@@ -34,6 +35,7 @@ st.caption(plain(meta.title) + " · " + t(f"status_{meta.status}", lang()))
 if meta.illustrative:
     st.info(t("illustrative", lang()), icon=":material/science:")
 signoff.flash()
+phasing.since_section(d)  # «wat is er veranderd sinds het vastgestelde advies», when it follows one
 
 # --- open findings ---
 st.header(tr("ui_review_findings"))
@@ -155,6 +157,7 @@ for part in framework.parts:
                     continue
                 st.caption(answer_field.label(lang()))
                 st.text(drafting.display_value(answer_field, value, lang()))
+                phasing.carried_caption(d, assessment, question.id, answer_field.id)
                 if (deviation := deviating.get((question.id, answer_field.id))) is not None:
                     suggested = deviation.suggested_label(lang())
                     st.caption(f":material/call_split: {plain(tr('checks_deviation_short', suggested=suggested))}")
