@@ -38,7 +38,11 @@ EXPECTED = {
     "assessment-unknown-field.yaml": (16, "answers.q4.oordeel", "unknown field"),
     "assessment-unknown-key.json": (11, "meta.budget", "unknown field"),
     "assessment-unknown-key.yaml": (11, "meta.kleur", "unknown field"),
-    "assessment-unknown-member-state.yaml": (14, "meta.member_states[2]", "'uk' is not a known member state code"),
+    "assessment-unknown-member-state.yaml": (
+        14,
+        "meta.member_states[2]",
+        "'uk' is not a member state code; use one of: at, be",
+    ),
     "assessment-unknown-question.yaml": (16, "answers.q99", "unknown field"),
     "assessment-wrong-framework.yaml": (3, "framework", "afwegingskader-ipcei@1999-01 is not available"),
     "empty.yaml": (None, "(file)", "the file is empty"),

@@ -264,10 +264,11 @@ def test_a_list_is_not_an_assessment(tmp_path):
 
 
 def test_assessment_format_is_checked(tmp_path):
-    text = replaced(MINIMAL, "format: ipcei-assessment/1", "format: ipcei-assessment/2")
+    text = replaced(MINIMAL, "format: ipcei-assessment/1", "format: ipcei-assessment/9")
     problem = only_problem(tmp_path, text)
     assert problem.field == "format" and problem.line == 1
-    assert Assessment.model_fields["format"].default == "ipcei-assessment/1"
+    assert "ipcei-assessment/1" in problem.message and "ipcei-assessment/2" in problem.message
+    assert Assessment.model_fields["format"].default == "ipcei-assessment/2"
 
 
 # --- framework files: a broken copy of questions.yaml reports the line of its fault ---

@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.report",
     "framework.cli.compare",
     "framework.cli.workflow",
+    "framework.cli.migrate",
 ]
 
 
