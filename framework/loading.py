@@ -165,5 +165,6 @@ def validate_file(path: str | Path, *, framework: Framework | None = None) -> tu
         return kind, assessment_from_data(data, str(path), lines, framework=framework)[0]
     raise InputError.single(
         str(path),
-        "neither a framework nor an assessment (no 'format: ipcei-framework/1', 'ipcei-assessment/1' or 'ipcei-assessment/2')",
+        "neither a framework nor an assessment"
+        " (no 'format: ipcei-framework/1', 'ipcei-assessment/1' or 'ipcei-assessment/2')",
     )
