@@ -338,6 +338,12 @@ def display_meta(framework: Framework, name: str, value: Any, lang: str) -> str:
         return framework.label("phases", value, lang)
     if name == "member_states":
         return ", ".join(framework.label("member_states", v, lang) for v in value)
+    if name == "coordinator":
+        return framework.label("member_states", value, lang)
+    if name == "secondary_ecosystems":
+        return ", ".join(framework.label("ecosystems", v, lang) for v in value)
+    if name == "reference_date":
+        return format_date(value, lang)
     if name == "national_budget_eur":
         return format_eur(value, lang)
     if name in ("created", "updated"):
