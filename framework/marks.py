@@ -21,7 +21,7 @@ _MAPS = {QUALIFIER: "qualifiers", UNKNOWN: "unknown", NONE: "none_stated"}
 
 
 def kinds_for(answer_field: AnswerField) -> tuple[str, ...]:
-    """The marks a field can carry: a qualifier beside a choice or scale, «onbekend» for an amount, «geen» for a list."""
+    """The marks a field can carry: a qualifier beside a choice or scale, «onbekend» an amount, «geen» a list."""
     match answer_field.type:
         case FieldType.CHOICE | FieldType.SCALE:
             return (QUALIFIER,)

@@ -24,8 +24,8 @@ REASON = "volgt uit de nationale call"
 
 
 def marked() -> tuple[Assessment, object]:
-    """The micro-electronics example with a qualifier on Q9, Q12's private investment «onbekend», Q13 drawbacks «geen»."""
-    assessment, framework = load_assessment(EXAMPLE)
+    """Micro-electronics with a qualifier on Q9, the private investment of Q12 «onbekend», Q13 drawbacks «geen»."""
+    assessment, _ = load_assessment(EXAMPLE)
     data = assessment.model_dump(mode="json")
     del data["answers"]["q12"]["private_investment_eur"]
     del data["answers"]["q13"]["drawbacks"]
