@@ -218,6 +218,12 @@ META_FORM_FIELDS = (
     "member_states",
     "national_budget_eur",
     "author",
+    # format /2
+    "national_budget_unknown",
+    "coordinator",
+    "few_member_states_reason",
+    "reference_date",
+    "secondary_ecosystems",
 )
 
 _ERROR_TEXTS = {
@@ -252,8 +258,10 @@ def meta_from_form(
             value = value.strip()
         if name in ("ecosystem", "phase") and value is None:
             value = ""
-        if name == "member_states":
+        if name in ("member_states", "secondary_ecosystems"):
             value = list(value or [])
+        if name == "coordinator" and value is None:
+            value = ""
         data[name] = value
     errors: dict[str, str] = {}
     for name in ("title", "ipcei", "author"):
@@ -266,7 +274,10 @@ def meta_from_form(
         meta = Meta.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            name = str(error["loc"][0]) if error["loc"] else ""
+            if not error["loc"]:  # the one check across two fields: an amount and «onbekend» both given
+                errors.setdefault("national_budget_unknown", t("format_err_budget_both", lang))
+                continue
+            name = str(error["loc"][0])
             if name in errors:
                 continue
             key = _ERROR_TEXTS.get(error["type"])
@@ -278,7 +289,8 @@ def meta_from_form(
                 errors[name] = t("ui_err_invalid", lang, detail=error["msg"])
         return None, errors
     for path, _message in meta_problems(framework, meta):
-        errors.setdefault(str(path[1]), t("ui_err_not_in_list", lang))
+        name = str(path[1])
+        errors.setdefault(name, t("format_err_coordinator" if name == "coordinator" else "ui_err_not_in_list", lang))
     if errors:
         return None, errors
     return meta, {}

@@ -225,6 +225,7 @@ META_FIELDS = {
     "national_budget_eur": "amount",
     "ecosystem": "choice",
     "phase": "choice",
+    "few_member_states_reason": "text",  # format /2: a justification turns the fewer-than-four finding into info
 }
 
 

@@ -54,3 +54,51 @@ def test_geen_voorwaarden_is_saved_and_shown_on_the_review_page():
     at.switch_page("views/review.py").run()
     assert not at.exception, at.exception
     assert "geen" in texts(at.text)  # the field shown with its explicit «geen», not left out as unanswered
+
+
+def test_the_new_assessment_form_takes_the_format_2_metadata():
+    import datetime
+
+    at = app()
+    at.text_input(key="user_name").input("J. de Vries").run()
+    at.switch_page("views/new_assessment.py").run()
+    at.text_input(key="new|title").input("Deelname aan IPCEI Test")
+    at.text_input(key="new|ipcei").input("IPCEI Test")
+    at.selectbox(key="new|ecosystem").select("energie_intensief")
+    at.selectbox(key="new|phase").select("verkenning")
+    at.multiselect(key="new|member_states").set_value(["nl", "el", "de"])
+    at.selectbox(key="new|coordinator").select("el")
+    at.text_area(key="new|few_member_states_reason").input("Het project vraagt drie gespecialiseerde lidstaten.")
+    at.date_input(key="new|reference_date").set_value(datetime.date(2024, 3, 1))
+    at.multiselect(key="new|secondary_ecosystems").set_value(["digitaal"])
+    at.text_input(key="new|national_budget_unknown").input("volgt na de nationale call")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    (summary,) = open_store().list().items
+    meta = open_store().get(summary.id).assessment.meta
+    assert (meta.coordinator, meta.reference_date) == ("el", datetime.date(2024, 3, 1))
+    assert meta.secondary_ecosystems == ["digitaal"] and meta.national_budget_unknown == "volgt na de nationale call"
+    assert meta.few_member_states_reason.startswith("Het project vraagt")
+
+
+def test_a_coordinator_outside_the_member_states_is_refused_beside_the_field():
+    at = app()
+    at.text_input(key="user_name").input("J. de Vries").run()
+    at.switch_page("views/new_assessment.py").run()
+    at.text_input(key="new|title").input("Deelname aan IPCEI Test")
+    at.text_input(key="new|ipcei").input("IPCEI Test")
+    at.selectbox(key="new|ecosystem").select("energie_intensief")
+    at.selectbox(key="new|phase").select("verkenning")
+    at.multiselect(key="new|member_states").set_value(["nl", "de"])
+    at.selectbox(key="new|coordinator").select("fr")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    messages = [m for m in texts(at.markdown) if m.startswith(":red[")]
+    assert len(messages) == 1 and "niet een van de deelnemende lidstaten" in messages[0], messages
+    at.selectbox(key="new|coordinator").select("de")
+    at.number_input(key="new|national_budget_eur").set_value(1_000_000)
+    at.text_input(key="new|national_budget_unknown").input("toch onbekend")
+    at.form_submit_button[0].click().run()
+    messages = [m for m in texts(at.markdown) if m.startswith(":red[")]
+    assert len(messages) == 1 and "óf een bedrag óf «onbekend»" in messages[0], messages
+    assert open_store().list().total == 0

@@ -153,3 +153,37 @@ def test_the_compare_shows_the_marks_and_a_changed_qualifier_differs():
     assert QUALIFIER_TEXT in html and f"onbekend ({REASON})" in html
     same = sides.build([(assessment, framework), (assessment, framework)])
     assert not same.row("q9", "state_aid_necessary").differs
+
+
+def test_the_report_view_carries_the_format_2_metadata():
+    import datetime
+
+    from framework.report.view import build_view
+
+    assessment, framework = load_assessment(EXAMPLE)
+    meta = assessment.meta.model_copy(
+        update={
+            "coordinator": "el",
+            "member_states": ["nl", "el", "de"],
+            "few_member_states_reason": "Drie gespecialiseerde lidstaten volstaan.",
+            "reference_date": datetime.date(2024, 3, 1),
+            "secondary_ecosystems": ["digitaal"],
+            "national_budget_eur": None,
+            "national_budget_unknown": "volgt na de call",
+        }
+    )
+    view = build_view(
+        assessment.model_copy(update={"meta": meta}),
+        framework,
+        lang="nl",
+        include_guidance=False,
+        signoff=None,
+        timestamps=("", ""),
+    )
+    doc = view["doc"]
+    assert (doc["coordinator"], doc["reference_date"]) == ("Griekenland", "01-03-2024")
+    assert doc["secondary_ecosystems"] == ["digitale sector"]
+    assert doc["few_member_states_reason"] == "Drie gespecialiseerde lidstaten volstaan."
+    assert doc["budget"] == "onbekend (volgt na de call)"
+    severities = {f["severity"] for f in view["summary"]["consistency"] if "vier" in f["message"]}
+    assert severities == {"info"}  # justified: fewer than four is a note, not a warning
