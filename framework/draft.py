@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from framework import marks
 from framework.assessment import Assessment, FrameworkRef, Meta, is_empty, meta_problems
 from framework.i18n import format_date, format_eur, t
 from framework.models import AnswerField, FieldType, Framework, Severity, Text, slug
@@ -394,6 +395,10 @@ def differences(framework: Framework, mine: dict[str, Any], theirs: dict[str, An
             b = theirs.get("answers", {}).get(question.id, {}).get(answer_field.id)
             if _norm(a) != _norm(b):
                 found.append(Difference(question.id, answer_field.id, a, b))
+            for kind in marks.kinds_for(answer_field):  # format /2: qualifier, «onbekend», «geen» («field|kind»)
+                a, b = (marks.mark_of(x, kind, question.id, answer_field.id) for x in (mine, theirs))
+                if _norm(a or None) != _norm(b or None):
+                    found.append(Difference(question.id, f"{answer_field.id}|{kind}", a, b))
     return found
 
 
@@ -409,6 +414,9 @@ def merge(mine: dict[str, Any], theirs: dict[str, Any], diffs: list[Difference],
             continue
         if diff.question == "meta":
             merged.setdefault("meta", {})[diff.field] = diff.mine
+        elif "|" in diff.field:
+            field_id, kind = diff.field.split("|", 1)
+            marks.set_mark(merged, kind, diff.question, field_id, diff.mine)
         else:
             set_answer(merged, diff.question, diff.field, copy.deepcopy(diff.mine))
     return merged

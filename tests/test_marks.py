@@ -187,3 +187,19 @@ def test_the_report_view_carries_the_format_2_metadata():
     assert doc["budget"] == "onbekend (volgt na de call)"
     severities = {f["severity"] for f in view["summary"]["consistency"] if "vier" in f["message"]}
     assert severities == {"info"}  # justified: fewer than four is a note, not a warning
+
+
+def test_a_conflict_on_a_mark_is_listed_and_merged():
+    from framework import draft
+
+    assessment, framework = load_assessment(EXAMPLE)
+    theirs = assessment.model_dump(mode="json")
+    mine = assessment.model_dump(mode="json")
+    set_mark(mine, QUALIFIER, "q9", "state_aid_necessary", QUALIFIER_TEXT)
+    mine["meta"]["coordinator"] = "nl"
+    diffs = draft.differences(framework, mine, theirs)
+    assert [d.key for d in diffs] == ["meta.coordinator", "q9.state_aid_necessary|qualifier"]
+    merged = draft.merge(mine, theirs, diffs, take_mine={"q9.state_aid_necessary|qualifier"})
+    assert merged["qualifiers"] == {"q9": {"state_aid_necessary": QUALIFIER_TEXT}}
+    assert merged["meta"]["coordinator"] == ""
+    assert draft.merge(mine, theirs, diffs, take_mine=set()).get("qualifiers", {}) == {}

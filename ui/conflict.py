@@ -15,20 +15,35 @@ from ui.i18n import lang, tr
 from ui.services import store
 from ui.text import local_time, plain
 
+FORMAT2_META = {
+    "national_budget_unknown": "format_meta_budget_unknown",
+    "coordinator": "format_meta_coordinator",
+    "few_member_states_reason": "format_meta_few_member_states_reason",
+    "reference_date": "format_meta_reference_date",
+    "secondary_ecosystems": "format_meta_secondary_ecosystems",
+}
+MARK_LABELS = {"qualifier": "format_qualifier", "unknown": "format_unknown", "none": "format_none_checkbox"}
+
 
 def _label(framework: Framework, diff: drafting.Difference) -> str:
     if diff.question == "meta":
+        if diff.field in FORMAT2_META:
+            return tr(FORMAT2_META[diff.field])
         return tr("ui_meta_" + ("budget" if diff.field == "national_budget_eur" else diff.field))
+    field_id, _, kind = diff.field.partition("|")  # a format /2 mark is «field|kind»
     question = framework.question(diff.question)
-    answer_field = question.field(diff.field) if question else None
+    answer_field = question.field(field_id) if question else None
     if question is None or answer_field is None:
         return diff.key
-    return f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    label = f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    return f"{label} · {tr(MARK_LABELS[kind])}" if kind in MARK_LABELS else label
 
 
 def _shown(framework: Framework, diff: drafting.Difference, value: Any) -> str:
     if diff.question == "meta":
         text = drafting.display_meta(framework, diff.field, value, lang())
+    elif "|" in diff.field:
+        text = tr("format_none") if value is True else ("" if value is False else str(value or ""))
     else:
         question = framework.question(diff.question)
         text = drafting.display_value(question.field(diff.field) if question else None, value, lang())
