@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from framework.assessment import Assessment, answer_model, format2_problems, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
+from framework.messages import readable
 from framework.models import Framework, Located
 from framework.yamlio import LineMap, dotted, line_of, parse_bytes, read_file
 
@@ -40,6 +41,8 @@ def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, 
             message = str(cause)
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
+        if (plain := readable(error)) is not None:
+            message = plain
         if error["type"] == "extra_forbidden":
             message = "unknown field (not part of the format)"
         elif error["type"] == "missing":

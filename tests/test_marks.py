@@ -80,7 +80,11 @@ BAD = [
     ({"unknown": {"q12": {"private_investment_eur": "r"}}}, "unknown.q12.private_investment_eur", "give one"),
     ({"none_stated": {"q14": ["conditions"]}}, "none_stated.q14[0]", "give one"),
     ({"none_stated": {"q14": ["advice"]}}, "none_stated.q14[0]", "only a list"),
-    ({"unknown": {"q12": {"private_investment_eur": ""}}}, "unknown.q12.private_investment_eur", "at least 1"),
+    (
+        {"unknown": {"q12": {"private_investment_eur": ""}}},
+        "unknown.q12.private_investment_eur",
+        "empty: write something here",
+    ),
 ]
 
 
