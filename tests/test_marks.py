@@ -207,3 +207,13 @@ def test_a_conflict_on_a_mark_is_listed_and_merged():
     assert merged["qualifiers"] == {"q9": {"state_aid_necessary": QUALIFIER_TEXT}}
     assert merged["meta"]["coordinator"] == ""
     assert draft.merge(mine, theirs, diffs, take_mine=set()).get("qualifiers", {}) == {}
+
+
+def test_a_qualifier_and_a_reason_are_searched_in_their_question():
+    from framework.search import parts
+
+    assessment, _ = marked()
+    found = dict(parts(assessment.model_dump(mode="json")))
+    assert QUALIFIER_TEXT in found["q9"]
+    assert REASON in found["q12"]
+    assert QUALIFIER_TEXT not in found.get("other", "")
