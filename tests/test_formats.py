@@ -100,3 +100,28 @@ def test_an_unknown_format_version_is_refused(tmp_path):
     with pytest.raises(InputError) as caught:
         load_assessment(path)
     assert caught.value.problems[0].field == "format"
+
+
+def test_the_store_keeps_the_content_hash_of_the_assessment(tmp_path):
+    from framework.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    plain, _ = load_assessment(EXAMPLES / "ipcei-waterstof.yaml")
+    record = store.create(plain, "Anna")
+    assert record.content_hash == plain.content_hash() == V1_HASHES["ipcei-waterstof.yaml"]
+    richer = plain.model_copy(update={"qualifiers": {"q9": {"state_aid_necessary": "ja, voor het project"}}})
+    saved = store.save(record.id, richer, "Anna", based_on=record.revision)
+    assert saved.content_hash == richer.content_hash() != plain.content_hash()
+    assert store.get(record.id).assessment == richer
+
+
+def test_the_store_refuses_a_mark_that_does_not_fit_the_framework(tmp_path):
+    from framework.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    plain, _ = load_assessment(EXAMPLES / "ipcei-waterstof.yaml")
+    wrong = plain.model_copy(update={"qualifiers": {"q2": {"answer": "een toelichting bij een tekst"}}})
+    with pytest.raises(InputError) as caught:
+        store.create(wrong, "Anna")
+    assert [p.field for p in caught.value.problems] == ["qualifiers.q2.answer"]
+    assert store.list().total == 0
