@@ -219,18 +219,18 @@ def test_a_qualifier_and_a_reason_are_searched_in_their_question():
     assert QUALIFIER_TEXT not in found.get("other", "")
 
 
-def test_the_compare_shows_format_2_metadata_rows_only_when_filled_in():
+def test_the_compare_shows_the_format_2_metadata_rows():
     import datetime
 
     from framework.compare import sides
 
     plain, framework = load_assessment(EXAMPLE)
-    names = [r.field_id for r in sides.build([(plain, framework), (plain, framework)]).meta]
-    assert "coordinator" not in names and "reference_date" not in names
+    empty = {r.field_id: r for r in sides.build([(plain, framework), (plain, framework)]).meta}
+    assert empty["coordinator"].cells[0].empty and not empty["coordinator"].differs
     meta = plain.meta.model_copy(update={"coordinator": "nl", "reference_date": datetime.date(2024, 3, 1)})
     richer = plain.model_copy(update={"meta": meta})
     comparison = sides.build([(plain, framework), (richer, framework)])
     rows = {r.field_id: r for r in comparison.meta}
     assert rows["coordinator"].cells[1].text == "Nederland" and rows["coordinator"].differs
     assert rows["reference_date"].cells[1].text == "01-03-2024"
-    assert "secondary_ecosystems" not in rows
+    assert rows["secondary_ecosystems"].cells[1].empty

@@ -39,7 +39,6 @@ META_ROWS = (
     "created", "updated", "status", "author", "framework", "note",
     "coordinator", "few_member_states_reason", "reference_date", "secondary_ecosystems",  # format /2
 )  # fmt: skip
-_FORMAT2_META = frozenset({"coordinator", "few_member_states_reason", "reference_date", "secondary_ecosystems"})
 VERDICT_TYPES = frozenset({FieldType.CHOICE, FieldType.SCALE})
 
 
@@ -342,8 +341,6 @@ def _meta_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
     rows = []
     for name in META_ROWS:
         values = [meta_value(s, name) for s in subjects]
-        if name in _FORMAT2_META and all(is_empty(v) for v in values):
-            continue  # a row of format /2 metadata that none of them fills in says nothing
         cells = [_cell(_meta_text(s, name, v, lang), v) for s, v in zip(subjects, values, strict=True)]
         keys = [normalised(v, name) for v in values]
         rows.append(_row(META, name, t(f"compare_meta_{name}", lang), META, cells, keys))
