@@ -15,6 +15,7 @@ from pathlib import Path
 from framework.assessment import Assessment
 from framework.cli.db import default_user
 from framework.errors import InputError, ReportError
+from framework.formats import lowest_form
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import load_assessment
 from framework.models import Framework
@@ -90,7 +91,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from framework.report.render import extract_assessment_file
 
     assessment = extract_assessment_file(args.file)
-    content = assessment.model_dump(mode="json")
+    content = lowest_form(assessment.model_dump(mode="json"))  # as hashed: /1 when it holds no /2 content
     as_json = args.json or (args.output or "").lower().endswith(".json")
     text = json.dumps(content, ensure_ascii=False, indent=2) + "\n" if as_json else dump_yaml(content)
     if args.output:
