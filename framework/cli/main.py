@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.compare",
     "framework.cli.workflow",
     "framework.cli.versions",
+    "framework.cli.migrate",
 ]
 # Which module registers which command: a command runs with only its own module imported (no database layer
 # for a file render, no WeasyPrint for validate). A command not named here makes every module load, so a new
@@ -37,6 +38,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(["render", "extract"], "framework.cli.report"),
     "compare": "framework.cli.compare",
     "upgrade": "framework.cli.versions",
+    "migrate": "framework.cli.migrate",
     **dict.fromkeys(
         ["submit", "review", "signoff", "withdraw", "new-version", "file", "sign", "verify", "demo-key"],
         "framework.cli.workflow",

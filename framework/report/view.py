@@ -20,6 +20,7 @@ from framework import fieldtypes
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
+from framework.marks import unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
 from framework.rules import check
@@ -99,6 +100,9 @@ class FieldView:
     scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
+    qualifier: str = ""  # format /2: the toelichting beside a choice or scale
+    unknown: str = ""  # format /2: an amount explicitly «onbekend», as words with the reason
+    none_stated: str = ""  # format /2: a list explicitly answered «geen», as the word
 
 
 @dataclass
@@ -131,11 +135,20 @@ class QuestionView:
         return [f for f in self.fields if f.type == "sources" and not f.empty]
 
 
-def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
+def _field_view(
+    answer_field: AnswerField, value: Any, lang: str, assessment: Assessment | None = None, question_id: str = ""
+) -> FieldView:
     view = FieldView(
         answer_field.id, answer_field.type.value, answer_field.label(lang), answer_field.required, is_empty(value)
     )
-    if view.empty:
+    if assessment is not None:
+        view.qualifier = assessment.qualifier(question_id, answer_field.id)
+        reason = assessment.unknown_reason(question_id, answer_field.id)
+        if view.empty and reason is not None:
+            view.unknown, view.empty = unknown_text(reason, lang), False
+        if view.empty and assessment.stated_none(question_id, answer_field.id):
+            view.none_stated, view.empty = t("format_none", lang), False
+    if is_empty(value):
         return view
 
     def label(option_id: str) -> str:
@@ -245,7 +258,10 @@ def build_view(
                     guidance=question.guidance(lang) if question.guidance and include_guidance else "",
                     footnote=question.footnote(lang) if question.footnote else "",
                     corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
-                    fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
+                    fields=[
+                        _field_view(f, assessment.value(question.id, f.id), lang, assessment, question.id)
+                        for f in question.fields
+                    ],
                     deviations=deviating.get(question.id, []),
                 )
             )
@@ -294,7 +310,16 @@ def build_view(
             "member_states": member_state_labels,
             "approver": approval["name"],
             "approved_on": approval["date"],
-            "budget": format_eur(meta.national_budget_eur, lang),
+            "budget": (
+                unknown_text(meta.national_budget_unknown, lang)
+                if meta.national_budget_unknown and meta.national_budget_eur is None
+                else format_eur(meta.national_budget_eur, lang)
+            ),
+            # format /2 metadata (for the cover and summary templates)
+            "coordinator": framework.label("member_states", meta.coordinator, lang) if meta.coordinator else "",
+            "few_member_states_reason": meta.few_member_states_reason,
+            "reference_date": format_date(meta.reference_date, lang) if meta.reference_date else "",
+            "secondary_ecosystems": [framework.label("ecosystems", e, lang) for e in meta.secondary_ecosystems],
             "answers_in_other_language": meta.language != lang,
             "hash": content_hash,
             "hash_short": content_hash[:12],
