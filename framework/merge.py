@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from framework import marks
 from framework.assessment import is_empty
 from framework.draft import META_FORM_FIELDS, set_answer
 from framework.models import Framework
@@ -61,6 +62,9 @@ def _norm(value: Any) -> Any:
 def _value(data: dict[str, Any], question: str, field: str) -> Any:
     if question == "meta":
         return (data.get("meta") or {}).get(field)
+    if "|" in field:  # a format /2 mark beside an answer: «field|kind» (qualifier, «onbekend», «geen»)
+        field_id, kind = field.split("|", 1)
+        return marks.mark_of(data, kind, question, field_id) or None
     return (data.get("answers") or {}).get(question, {}).get(field)
 
 
@@ -68,7 +72,10 @@ def _fields(framework: Framework, *versions: dict[str, Any]) -> list[tuple[str, 
     """Metadata first, then every answer field of the framework in order, then answers it does not know."""
     found = [("meta", name) for name in META_FIELDS]
     known = {(q.id, f.id) for q in framework.questions() for f in q.fields}
-    found += [(q.id, f.id) for q in framework.questions() for f in q.fields]
+    for question in framework.questions():
+        for answer_field in question.fields:
+            found.append((question.id, answer_field.id))
+            found += [(question.id, f"{answer_field.id}|{kind}") for kind in marks.kinds_for(answer_field)]
     extra = {
         (question, field)
         for data in versions
@@ -106,6 +113,9 @@ def merge(theirs: dict[str, Any], found: list[FieldChange], take_mine: set[str])
             continue
         if change.question == "meta":
             merged.setdefault("meta", {})[change.field] = copy.deepcopy(change.mine)
+        elif "|" in change.field:
+            field_id, kind = change.field.split("|", 1)
+            marks.set_mark(merged, kind, change.question, field_id, change.mine)
         else:
             set_answer(merged, change.question, change.field, copy.deepcopy(change.mine))
     return merged

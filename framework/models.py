@@ -294,6 +294,7 @@ META_FIELDS = {
     "ecosystem": "choice",
     "phase": "choice",
     "created": "date",
+    "few_member_states_reason": "text",  # format /2: a justification turns the fewer-than-four finding into info
 }
 
 

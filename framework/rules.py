@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from framework import operators
 from framework.assessment import Assessment, hidden_texts, is_empty
 from framework.i18n import t
+from framework.marks import answered
 from framework.models import Condition, FieldType, Framework, Severity, Text
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def completeness(framework: Framework, assessment: Assessment) -> list[Finding]:
         for answer_field in question.fields:
             value = assessment.value(question.id, answer_field.id)
             number = question.number
-            if answer_field.required and is_empty(value):
+            # an explicit «onbekend» or «geen» (format /2) is an answer, not a gap
+            if answer_field.required and not answered(assessment, question.id, answer_field.id):
                 text = Text(
                     nl=messages.missing.nl.format(question=number, field=answer_field.label.nl),
                     en=messages.missing.en.format(question=number, field=answer_field.label.en),

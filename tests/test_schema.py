@@ -65,7 +65,7 @@ def test_questions_yaml_validates_against_the_framework_schema():
         (("meta", "illustrative"), "yes", ["meta", "illustrative"]),
         (("meta", "kleur"), "rood", ["meta"]),
         (("answers", "q3", "objectives"), "één doel", ["answers", "q3", "objectives"]),
-        (("format",), "ipcei-assessment/2", ["format"]),
+        (("format",), "ipcei-assessment/9", ["format"]),
     ],
 )
 def test_invalid_assessment_fails_the_schema(where, value, path):

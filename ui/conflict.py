@@ -22,21 +22,35 @@ from ui.i18n import lang, tr
 from ui.text import local_time, plain
 
 FLASH = "conflict_flash"
+FORMAT2_META = {
+    "national_budget_unknown": "format_meta_budget_unknown",
+    "coordinator": "format_meta_coordinator",
+    "few_member_states_reason": "format_meta_few_member_states_reason",
+    "reference_date": "format_meta_reference_date",
+    "secondary_ecosystems": "format_meta_secondary_ecosystems",
+}
+MARK_LABELS = {"qualifier": "format_qualifier", "unknown": "format_unknown", "none": "format_none_checkbox"}
 
 
 def _label(framework: Framework, change: merge.FieldChange) -> str:
     if change.question == "meta":
+        if change.field in FORMAT2_META:
+            return tr(FORMAT2_META[change.field])
         return tr("ui_meta_" + ("budget" if change.field == "national_budget_eur" else change.field))
+    field_id, _, kind = change.field.partition("|")  # a format /2 mark is «field|kind»
     question = framework.question(change.question)
-    answer_field = question.field(change.field) if question else None
+    answer_field = question.field(field_id) if question else None
     if question is None or answer_field is None:
         return change.key
-    return f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    label = f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    return f"{label} · {tr(MARK_LABELS[kind])}" if kind in MARK_LABELS else label
 
 
 def _shown(framework: Framework, change: merge.FieldChange, value: Any) -> str:
     if change.question == "meta":
         text = drafting.display_meta(framework, change.field, value, lang())
+    elif "|" in change.field:
+        text = tr("format_none") if value is True else ("" if value is False else str(value or ""))
     else:
         question = framework.question(change.question)
         text = drafting.display_value(question.field(change.field) if question else None, value, lang())

@@ -20,6 +20,7 @@ from framework import fieldtypes
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
+from framework.marks import unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
 from framework.report.phase_view import PhaseNotes
@@ -102,6 +103,9 @@ class FieldView:
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
     carried: bool = False  # still as carried over from the signed-off advice of the previous phase
+    qualifier: str = ""  # format /2: the toelichting beside a choice or scale
+    unknown: str = ""  # format /2: an amount explicitly «onbekend», as words with the reason
+    none_stated: str = ""  # format /2: a list explicitly answered «geen», as the word
 
 
 @dataclass
@@ -134,11 +138,20 @@ class QuestionView:
         return [f for f in self.fields if f.type == "sources" and not f.empty]
 
 
-def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
+def _field_view(
+    answer_field: AnswerField, value: Any, lang: str, assessment: Assessment | None = None, question_id: str = ""
+) -> FieldView:
     view = FieldView(
         answer_field.id, answer_field.type.value, answer_field.label(lang), answer_field.required, is_empty(value)
     )
-    if view.empty:
+    if assessment is not None:
+        view.qualifier = assessment.qualifier(question_id, answer_field.id)
+        reason = assessment.unknown_reason(question_id, answer_field.id)
+        if view.empty and reason is not None:
+            view.unknown, view.empty = unknown_text(reason, lang), False
+        if view.empty and assessment.stated_none(question_id, answer_field.id):
+            view.none_stated, view.empty = t("format_none", lang), False
+    if is_empty(value):
         return view
 
     def label(option_id: str) -> str:
@@ -256,7 +269,11 @@ def build_view(
                     footnote=question.footnote(lang) if question.footnote else "",
                     corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
                     fields=[
-                        _carried(_field_view(f, assessment.value(question.id, f.id), lang), question.id, carried)
+                        _carried(
+                            _field_view(f, assessment.value(question.id, f.id), lang, assessment, question.id),
+                            question.id,
+                            carried,
+                        )
                         for f in question.fields
                     ],
                     deviations=deviating.get(question.id, []),
@@ -307,7 +324,16 @@ def build_view(
             "member_states": member_state_labels,
             "approver": approval["name"],
             "approved_on": approval["date"],
-            "budget": format_eur(meta.national_budget_eur, lang),
+            "budget": (
+                unknown_text(meta.national_budget_unknown, lang)
+                if meta.national_budget_unknown and meta.national_budget_eur is None
+                else format_eur(meta.national_budget_eur, lang)
+            ),
+            # format /2 metadata (for the cover and summary templates)
+            "coordinator": framework.label("member_states", meta.coordinator, lang) if meta.coordinator else "",
+            "few_member_states_reason": meta.few_member_states_reason,
+            "reference_date": format_date(meta.reference_date, lang) if meta.reference_date else "",
+            "secondary_ecosystems": [framework.label("ecosystems", e, lang) for e in meta.secondary_ecosystems],
             "answers_in_other_language": meta.language != lang,
             "hash": content_hash,
             "hash_short": content_hash[:12],

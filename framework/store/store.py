@@ -20,8 +20,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from framework import search
-from framework.assessment import Assessment, Status, meta_problems
+from framework.assessment import Assessment, Status, format2_problems, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
+from framework.formats import lowest_form
 from framework.loading import problems_from_validation
 from framework.models import Framework
 from framework.store import audit, fulltext
@@ -107,7 +108,9 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, DossierReads):
         framework, sha = found
         _check_answers(assessment, framework, self._frameworks.answer_model(framework, sha))
         self._frameworks.ensure_stored(framework, sha)
-        data = assessment.model_dump(mode="json")
+        # the lowest format that holds the content, as for the content hash (framework.formats): a /1 assessment
+        # is stored as it was, so its stored hash stays the one a sign-off and a signed PDF name
+        data = lowest_form(assessment.model_dump(mode="json"))
         document = canonical(data)
         return _Prepared(
             assessment, document, sha256_text(document), ref.key, sha, columns_from_data(data), search.parts(data)
@@ -453,6 +456,8 @@ def _check_answers(assessment: Assessment, framework: Framework, answers: type[B
     for path, message in meta_problems(framework, assessment.meta):
         if len(path) == 2 and getattr(assessment.meta, path[1]) == "":
             continue
+        problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
+    for path, message in format2_problems(framework, assessment):  # qualifiers, «onbekend», «geen»
         problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
     if problems:
         raise InputError(problems)
