@@ -30,6 +30,7 @@ from pydantic import (
 
 from framework import fieldtypes
 from framework.formats import FORMAT, FORMATS, lowest_form, migrate, normal_state
+from framework.keyfigures import KeyFigures
 from framework.models import AnswerField, FieldType, Framework
 
 ShortText = Annotated[str, StringConstraints(max_length=300)]
@@ -105,6 +106,8 @@ class Meta(Strict):
     reference_date: date | None = None
     secondary_ecosystems: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default=[], max_length=20)
     national_budget_unknown: Annotated[str, StringConstraints(max_length=500)] = ""
+    # format /2: the IPCEI dossier this advice belongs to (framework.dossier); empty: the IPCEI name decides
+    dossier: Annotated[str, StringConstraints(max_length=200)] = ""
 
     @field_validator("member_states", mode="before")
     @classmethod
@@ -158,6 +161,13 @@ class Assessment(Strict):
     unknown: dict[Identifier, dict[Identifier, Reason]] = {}
     # format /2: list fields explicitly answered «geen» (e.g. Q14: no conditions), per question
     none_stated: dict[Identifier, list[Identifier]] = {}
+    # format /2: the key figures (framework.keyfigures); None when none is given
+    key_figures: KeyFigures | None = None
+
+    @field_validator("key_figures", mode="after")
+    @classmethod
+    def _no_empty_figures(cls, figures: KeyFigures | None) -> KeyFigures | None:
+        return None if figures is not None and figures.empty else figures
 
     @model_validator(mode="before")
     @classmethod

@@ -25,13 +25,14 @@ STATE_ALIASES = {"gr": "el"}
 _V1_STATE = {"el": "gr"}
 
 # Keys that exist only in /2, at the top level and in ``meta``, with their empty values.
-V2_KEYS: dict[str, Any] = {"qualifiers": {}, "unknown": {}, "none_stated": {}}
+V2_KEYS: dict[str, Any] = {"qualifiers": {}, "unknown": {}, "none_stated": {}, "key_figures": None}
 V2_META_KEYS: dict[str, Any] = {
     "coordinator": "",
     "few_member_states_reason": "",
     "reference_date": None,
     "secondary_ecosystems": [],
     "national_budget_unknown": "",
+    "dossier": "",
 }
 
 
@@ -60,10 +61,28 @@ def uses_v2(data: dict[str, Any]) -> bool:
     return any(meta.get(key) not in (None, empty) for key, empty in V2_META_KEYS.items())
 
 
+# Keys added to /2 after its first release (phases and key figures): left out of a /2 document while empty, so
+# that a document written before them keeps its content hash.
+LATER_V2_KEYS: dict[str, Any] = {"key_figures": None}
+LATER_V2_META_KEYS: dict[str, Any] = {"dossier": ""}
+
+
+def _without_later_empty(data: dict[str, Any]) -> dict[str, Any]:
+    if all(data.get(k, e) != e for k, e in LATER_V2_KEYS.items()) and all(
+        (data.get("meta") or {}).get(k, e) != e for k, e in LATER_V2_META_KEYS.items()
+    ):
+        return data
+    new = {k: v for k, v in data.items() if not (k in LATER_V2_KEYS and v == LATER_V2_KEYS[k])}
+    if isinstance(data.get("meta"), dict):
+        meta = data["meta"]
+        new["meta"] = {k: v for k, v in meta.items() if not (k in LATER_V2_META_KEYS and v == LATER_V2_META_KEYS[k])}
+    return new
+
+
 def lowest_form(data: dict[str, Any]) -> dict[str, Any]:
     """A dumped /2 document in the lowest format that holds it: /1 when it uses nothing of /2 (for the hash)."""
     if uses_v2(data):
-        return data
+        return _without_later_empty(data)
     old = {k: v for k, v in data.items() if k not in V2_KEYS}
     old["format"] = FORMAT_V1
     meta = {k: v for k, v in (data.get("meta") or {}).items() if k not in V2_META_KEYS}
