@@ -10,7 +10,7 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import findings, guard, signoff, state
+from ui import findings, guard, keyfigures_form, signoff, state
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -149,6 +149,7 @@ with st.container(border=True):
         st.markdown(f"{tr(label_key)}: {plain(shown) if shown else '—'}")
     if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
         target = drafting.META_STEP
+keyfigures_form.show(assessment)
 for part in framework.parts:
     st.subheader(part.heading(lang(), " · "))
     for question in part.questions:

@@ -8,7 +8,7 @@ from framework import draft as drafting
 from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
-from ui import conflict, findings, meta_form, persist, signoff, state, widgets
+from ui import conflict, findings, keyfigures_form, meta_form, persist, signoff, state, widgets
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -113,6 +113,7 @@ if step.id == META_STEP:
     current = {name: st.session_state.get(key(name), value) for name, value in meta_values.items()}
     _meta, errors = drafting.meta_from_form(current, framework, lang(), base=meta)
     meta_form.fields(framework, key, meta_values, errors, disabled=frozen)
+    keyfigures_form.form(d, disabled=frozen)  # the key figures (format /2), saved with their own button
 else:
     question = framework.question(step.id)
     assert question is not None

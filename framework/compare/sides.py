@@ -33,6 +33,7 @@ from framework.suggestions import deviation_notes
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 6
 PREVIEW_LINES, PREVIEW_CHARS = 3, 280
 META = "meta"
+FIGURES = "key_figures"  # the rows of the key figures (among the metadata rows)
 # The metadata compared, in the order shown; each is labelled by ``compare_meta_<name>``.
 META_ROWS = (
     "title", "ipcei", "ecosystem", "phase", "member_states", "national_budget_eur",
@@ -362,6 +363,22 @@ def _meta_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
         cells = [_cell(_meta_text(s, name, v, lang), v) for s, v in zip(subjects, values, strict=True)]
         keys = [normalised(v, name) for v in values]
         rows.append(_row(META, name, t(f"compare_meta_{name}", lang), META, cells, keys))
+    return rows + _figure_rows(subjects, lang)
+
+
+def _figure_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
+    """The key figures (format /2, ``framework.keyfigures``), only where one of the assessments gives them."""
+    from framework import keyfigures
+
+    given = [s.assessment.key_figures.model_dump() if s.assessment.key_figures else {} for s in subjects]
+    rows = []
+    for name in keyfigures.NAMES:
+        values = [g.get(name) for g in given]
+        if all(v is None for v in values):
+            continue
+        cells = [_cell(keyfigures.display(name, v, lang), v) for v in values]
+        keys = [normalised(v, name) for v in values]
+        rows.append(_row(FIGURES, name, keyfigures.label(name, lang), FIGURES, cells, keys))
     return rows
 
 

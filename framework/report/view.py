@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from framework import fieldtypes
+from framework import fieldtypes, keyfigures
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
@@ -372,6 +372,7 @@ def build_view(
         "acknowledged": acknowledged_rows(sheet),
         "timezone": local_zone().key,
         "since": notes.since.get(lang) if notes is not None else None,
+        "key_figures": keyfigures.rows(assessment.key_figures, lang),
         "carried_note": notes.carried_note(lang) if notes is not None else "",
     }
 
