@@ -270,6 +270,7 @@ META_FORM_FIELDS = (
     "few_member_states_reason",
     "reference_date",
     "secondary_ecosystems",
+    "dossier",
 )
 
 _ERROR_TEXTS = {

@@ -75,3 +75,20 @@ def test_the_next_phase_starts_from_the_latest_signed_off_advice():
         assert new.phase == "uitvoering" and new.status == "concept"
         assert store.phase_link(new.id).based_on == ids[2]
     assert at.session_state["draft"]["id"] == new.id
+
+
+def test_the_dossier_is_stated_on_the_general_step():
+    from app_support import stored
+
+    record = stored(by="A. de Vries")
+    at = person_app()
+    at.query_params["id"] = record.id
+    at.query_params["step"] = "meta"
+    at.switch_page("views/wizard.py").run()
+    field = next(w for w in at.text_input if w.key.endswith("|dossier"))
+    field.input("Hy2 Tech").run()
+    at.button(key="nav|save").click().run()
+    assert not at.exception, at.exception
+    with open_store() as store:
+        assert store.get(record.id).assessment.meta.dossier == "Hy2 Tech"
+        assert store.dossier_of(record.id) == "hy2tech"

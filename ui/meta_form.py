@@ -88,6 +88,15 @@ def fields(
         )
         _error(errors, "case_number")
         st.text_input(
+            tr("phases_dossier"),
+            key=key("dossier"),
+            disabled=disabled,
+            max_chars=200,
+            placeholder=tr("phases_dossier_placeholder"),
+            help=tr("phases_dossier_help"),
+        )
+        _error(errors, "dossier")
+        st.text_input(
             tr("ui_meta_ministry"),
             key=key("ministry"),
             disabled=disabled,
@@ -213,6 +222,7 @@ def values_of(meta: dict[str, Any]) -> dict[str, Any]:
         "few_member_states_reason": meta.get("few_member_states_reason", ""),
         "reference_date": _date(meta.get("reference_date")),
         "secondary_ecosystems": list(meta.get("secondary_ecosystems") or []),
+        "dossier": meta.get("dossier", ""),
     }
 
 
