@@ -76,9 +76,8 @@ class KeyFigures(BaseModel):
     def _in_range(self) -> KeyFigures:
         problems = value_problems(self.model_dump())
         if problems:
-            raise ValueError(
-                "; ".join(t(key, "en", **{**params, "field": f"key_figures.{name}"}) for name, key, params in problems)
-            )
+            texts = [t(key, "en", **{**params, "field": f"key_figures.{name}"}) for name, key, params in problems]
+            raise ValueError("; ".join(text.rstrip(".") for text in texts) + ".")
         return self
 
     @property

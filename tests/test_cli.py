@@ -36,6 +36,11 @@ EXPECTED = {
     "assessment-qualifier-too-long.yaml": (18, "qualifiers.q2.severity", "too long: at most 300 characters (this one"),
     "assessment-unknown-and-amount.yaml": (18, "unknown.q12.private_investment_eur", "marked «onbekend»/«geen»"),
     "assessment-missing-author.yaml": (6, "meta.author", "required field is missing"),
+    "assessment-key-figures-range.yaml": (
+        13,
+        "key_figures",
+        "key_figures.aid_requested_eur: an amount is a whole number of euros, 0 or more (for example 35000000)",
+    ),
     "assessment-python-tag.yaml": (7, "(file)", "python/object/apply:os.system' is not allowed"),
     "assessment-source-date.yaml": (19, "answers.q1.sources[0].date", "write YYYY, YYYY-MM or YYYY-MM-DD"),
     "assessment-syntax.json": (7, "(file)", "not valid JSON"),
