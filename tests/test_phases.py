@@ -228,3 +228,23 @@ def test_the_command_line_starts_the_next_phase_and_compares_since_the_signed_of
     assert main(["compare", base[:8], "--since-signed-off", "-o", str(pdf), "--database", url]) == 1
     assert "follows no signed-off advice" in capsys.readouterr().err
     assert main(["compare", base[:8], new_id[:8], "--since-signed-off", "-o", str(pdf), "--database", url]) == 2
+
+
+def test_a_sign_off_in_an_earlier_phase_is_refused(store):
+    base = first_phase(store)
+    later = phases.start_next_phase(store, base, AUTHOR, phase="notificatie")
+    sign_off(store, later.id)
+    earlier = example()  # as an import brings it in: history is not refused, but it is not signed off either
+    earlier = earlier.model_copy(update={"meta": earlier.meta.model_copy(update={"phase": "pre_notificatie"})})
+    record = store.create(earlier, AUTHOR.name)
+    wf.submit(store, record.id, AUTHOR)
+    wf.review(
+        store,
+        record.id,
+        REVIEWER,
+        {q: ("acceptable", "") for q in (f.id for f in store.framework_for(record).questions())},
+    )
+    with pytest.raises(GateError) as refused:
+        wf.sign_off(store, record.id, APPROVER)
+    assert "phases_backwards" in refused.value.keys
+    assert store.get(record.id).status == "ter_review" and store.signoff(record.id) is None
