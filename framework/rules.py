@@ -179,12 +179,17 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations."""
+    from framework import evidence
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
     found = suggestions(framework, assessment)
     return Check(
         completeness=completeness(framework, assessment),
-        consistency=[*hidden_characters(assessment), *consistency(framework, assessment)],
+        consistency=[
+            *hidden_characters(assessment),
+            *consistency(framework, assessment),
+            *evidence.findings(framework, assessment),
+        ],
         suggestions=found,
         deviations=deviations(framework, assessment, found),
     )
