@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from framework import fieldtypes
+from framework.evidence import EvidenceEntry, EvidenceId
 from framework.formats import FORMAT, FORMATS, lowest_form, migrate, normal_state
 from framework.keyfigures import KeyFigures
 from framework.models import AnswerField, FieldType, Framework
@@ -161,6 +162,9 @@ class Assessment(Strict):
     unknown: dict[Identifier, dict[Identifier, Reason]] = {}
     # format /2: list fields explicitly answered «geen» (e.g. Q14: no conditions), per question
     none_stated: dict[Identifier, list[Identifier]] = {}
+    # format /2: the evidence register (sources, assumptions, later known) and the ids each question cites
+    evidence: list[EvidenceEntry] = Field(default=[], max_length=500)
+    citations: dict[Identifier, list[EvidenceId]] = {}
     # format /2: the key figures (framework.keyfigures); None when none is given
     key_figures: KeyFigures | None = None
 
@@ -304,7 +308,9 @@ def format2_problems(framework: Framework, assessment: Assessment) -> list[tuple
                     problems.append((where, wrong_kind))
                 elif name != "qualifiers" and not is_empty(assessment.value(question_id, field_id)):
                     problems.append((where, "the field has an answer and is also marked «onbekend»/«geen»: give one"))
-    return problems
+    from framework import evidence  # the register and its citations
+
+    return problems + evidence.problems(framework, assessment)
 
 
 def is_empty(value: Any) -> bool:

@@ -25,7 +25,14 @@ STATE_ALIASES = {"gr": "el"}
 _V1_STATE = {"el": "gr"}
 
 # Keys that exist only in /2, at the top level and in ``meta``, with their empty values.
-V2_KEYS: dict[str, Any] = {"qualifiers": {}, "unknown": {}, "none_stated": {}, "key_figures": None}
+V2_KEYS: dict[str, Any] = {
+    "qualifiers": {},
+    "unknown": {},
+    "none_stated": {},
+    "evidence": [],
+    "citations": {},
+    "key_figures": None,
+}
 V2_META_KEYS: dict[str, Any] = {
     "coordinator": "",
     "few_member_states_reason": "",

@@ -24,6 +24,7 @@ from framework.draft import META_FORM_FIELDS, set_answer
 from framework.models import Framework
 
 META_FIELDS = (*META_FORM_FIELDS, "note")
+REGISTER, CITATIONS = "evidence", "citations"  # pseudo questions of the evidence register (format /2)
 
 
 class Side(StrEnum):
@@ -62,6 +63,10 @@ def _norm(value: Any) -> Any:
 def _value(data: dict[str, Any], question: str, field: str) -> Any:
     if question == "meta":
         return (data.get("meta") or {}).get(field)
+    if question == REGISTER:  # format /2: the evidence register as one value, the citations per question
+        return copy.deepcopy(data.get("evidence")) or None
+    if question == CITATIONS:
+        return copy.deepcopy((data.get("citations") or {}).get(field)) or None
     if "|" in field:  # a format /2 mark beside an answer: «field|kind» (qualifier, «onbekend», «geen»)
         field_id, kind = field.split("|", 1)
         return marks.mark_of(data, kind, question, field_id) or None
@@ -76,6 +81,8 @@ def _fields(framework: Framework, *versions: dict[str, Any]) -> list[tuple[str, 
         for answer_field in question.fields:
             found.append((question.id, answer_field.id))
             found += [(question.id, f"{answer_field.id}|{kind}") for kind in marks.kinds_for(answer_field)]
+    found.append((REGISTER, "entries"))
+    found += [(CITATIONS, q.id) for q in framework.questions()]
     extra = {
         (question, field)
         for data in versions
@@ -113,6 +120,14 @@ def merge(theirs: dict[str, Any], found: list[FieldChange], take_mine: set[str])
             continue
         if change.question == "meta":
             merged.setdefault("meta", {})[change.field] = copy.deepcopy(change.mine)
+        elif change.question == REGISTER:
+            merged["evidence"] = copy.deepcopy(change.mine) or []
+        elif change.question == CITATIONS:
+            citations = merged.setdefault("citations", {})
+            if change.mine:
+                citations[change.field] = copy.deepcopy(change.mine)
+            else:
+                citations.pop(change.field, None)
         elif "|" in change.field:
             field_id, kind = change.field.split("|", 1)
             marks.set_mark(merged, kind, change.question, field_id, change.mine)

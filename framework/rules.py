@@ -179,7 +179,7 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations."""
-    from framework import keyfigures
+    from framework import evidence, keyfigures
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
     found = suggestions(framework, assessment)
@@ -189,6 +189,7 @@ def check(framework: Framework, assessment: Assessment) -> Check:
             *hidden_characters(assessment),
             *consistency(framework, assessment),
             *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
+            *evidence.findings(framework, assessment),
         ],
         suggestions=found,
         deviations=deviations(framework, assessment, found),

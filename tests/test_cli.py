@@ -195,7 +195,7 @@ def test_check_of_a_framework_is_not_an_assessment(capsys):
 def test_schema_prints_json(capsys):
     code, out, _ = run(capsys, "schema")
     assert code == EXIT_OK
-    assert json.loads(out)["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07"
+    assert json.loads(out)["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07-r2"
     code, out, _ = run(capsys, "schema", "framework")
     assert json.loads(out)["$id"] == "urn:ipcei:framework:1"
 

@@ -80,7 +80,7 @@ def test_minimal_assessment_loads(tmp_path):
     assert assessment.meta.created.isoformat() == "2022-07-11"  # a date written plainly stays text, then a date
     assert assessment.meta.national_budget_eur == 35_000_000
     assert assessment.value("q3", "objectives") == ["Een sterkere keten"]
-    assert framework.key == "afwegingskader-ipcei@2022-07"
+    assert framework.key == "afwegingskader-ipcei@2022-07"  # its own version, kept in frameworks/
 
 
 # --- typed fields refuse YAML 1.1 look-alikes instead of reading them as something else ---
@@ -377,7 +377,7 @@ FRAMEWORK_FAULTS = [
     ),
     (
         "version-as-number",
-        "version: 2022-07\n",
+        "version: 2022-07-r2\n",
         "version: 2022.07\n",
         "version: 2022.07",
         "version",
@@ -403,5 +403,5 @@ def test_broken_framework_reports_the_line(tmp_path, what, old, new, needle, fie
 
 def test_the_framework_loads_and_is_hashable():
     framework = load_framework(DEFAULT_FRAMEWORK)
-    assert framework.key == "afwegingskader-ipcei@2022-07"
+    assert framework.key == "afwegingskader-ipcei@2022-07-r2"
     assert hash(framework) == hash(load_framework(DEFAULT_FRAMEWORK))

@@ -22,7 +22,9 @@ DELETE = object()
 
 
 def example(name: str) -> dict:
+    """An example's data as an answer to the current framework (whose revisions only add options)."""
     data, _ = read_file(ROOT / "examples" / f"{name}.yaml")
+    data["framework"]["version"] = FRAMEWORK.version
     return data
 
 

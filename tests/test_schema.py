@@ -39,7 +39,7 @@ def test_write_schemas(tmp_path):
 
 
 def test_schemas_name_themselves():
-    assert assessment_schema()["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07"
+    assert assessment_schema()["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07-r2"
     assert framework_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 

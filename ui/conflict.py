@@ -37,6 +37,11 @@ def _label(framework: Framework, change: merge.FieldChange) -> str:
         if change.field in FORMAT2_META:
             return tr(FORMAT2_META[change.field])
         return tr("ui_meta_" + ("budget" if change.field == "national_budget_eur" else change.field))
+    if change.question == merge.REGISTER:
+        return tr("evidence_annex_title")
+    if change.question == merge.CITATIONS:
+        cited = framework.question(change.field)
+        return f"{cited.number}. {cited.title(lang())} · {tr('evidence_cited_by')}" if cited else change.key
     field_id, _, kind = change.field.partition("|")  # a format /2 mark is «field|kind»
     question = framework.question(change.question)
     answer_field = question.field(field_id) if question else None
@@ -49,6 +54,10 @@ def _label(framework: Framework, change: merge.FieldChange) -> str:
 def _shown(framework: Framework, change: merge.FieldChange, value: Any) -> str:
     if change.question == "meta":
         text = drafting.display_meta(framework, change.field, value, lang())
+    elif change.question == merge.REGISTER:
+        text = ", ".join(f"[{e.get('id', '')}] {e.get('title', '')}" for e in value or [])
+    elif change.question == merge.CITATIONS:
+        text = ", ".join(f"[{cited}]" for cited in value or [])
     elif "|" in change.field:
         text = tr("format_none") if value is True else ("" if value is False else str(value or ""))
     else:

@@ -9,6 +9,7 @@ from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
 from ui import conflict, findings, keyfigures_form, meta_form, persist, signoff, state, widgets
+from ui import evidence as evidence_ui
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -163,6 +164,8 @@ else:
             st.caption(tr("ui_no_suggestion_yet", field=answer_field.label(lang())))
         widgets.answer_field(d, question, answer_field, disabled=frozen)
         phasing.carried_caption(d, assessment, question.id, answer_field.id)
+    evidence_ui.citations(d, question, disabled=frozen)  # format /2: the register entries this answer cites
+    evidence_ui.register_form(d, disabled=frozen)
     if question.footnote:
         st.caption(question.footnote(lang()))
     own = [f for f in check.consistency if question.id in f.questions]

@@ -20,7 +20,7 @@ def migrated_data(path: str | Path) -> dict[str, Any]:
     assessment, _ = versions.load_assessment(path)
     data = assessment.model_dump(mode="json", exclude_defaults=True)
     data["format"] = FORMAT
-    order = ["format", "framework", "meta", "answers", "qualifiers", "unknown", "none_stated"]
+    order = ["format", "framework", "meta", "answers", "qualifiers", "unknown", "none_stated", "evidence", "citations"]
     return {key: data[key] for key in order if key in data}
 
 

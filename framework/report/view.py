@@ -23,6 +23,7 @@ from framework.localtime import local_zone, to_local
 from framework.marks import unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
+from framework.report.annex import evidence_annex
 from framework.report.phase_view import PhaseNotes
 from framework.rules import check
 
@@ -364,6 +365,7 @@ def build_view(
             "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
         },
         "parts": parts,
+        "evidence": evidence_annex(framework, assessment, lang),  # the register, as an annex
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
