@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from framework import marks
+from framework import keyfigures, marks
 from framework.assessment import is_empty
 from framework.draft import META_FORM_FIELDS, set_answer
 from framework.models import Framework
 
 META_FIELDS = (*META_FORM_FIELDS, "note")
 REGISTER, CITATIONS = "evidence", "citations"  # pseudo questions of the evidence register (format /2)
+FIGURES = "key_figures"  # pseudo question of the key figures (format /2), one field per figure
 
 
 class Side(StrEnum):
@@ -67,6 +68,8 @@ def _value(data: dict[str, Any], question: str, field: str) -> Any:
         return copy.deepcopy(data.get("evidence")) or None
     if question == CITATIONS:
         return copy.deepcopy((data.get("citations") or {}).get(field)) or None
+    if question == FIGURES:
+        return (data.get("key_figures") or {}).get(field)
     if "|" in field:  # a format /2 mark beside an answer: «field|kind» (qualifier, «onbekend», «geen»)
         field_id, kind = field.split("|", 1)
         return marks.mark_of(data, kind, question, field_id) or None
@@ -83,6 +86,7 @@ def _fields(framework: Framework, *versions: dict[str, Any]) -> list[tuple[str, 
             found += [(question.id, f"{answer_field.id}|{kind}") for kind in marks.kinds_for(answer_field)]
     found.append((REGISTER, "entries"))
     found += [(CITATIONS, q.id) for q in framework.questions()]
+    found += [(FIGURES, name) for name in keyfigures.NAMES]
     extra = {
         (question, field)
         for data in versions
@@ -128,6 +132,9 @@ def merge(theirs: dict[str, Any], found: list[FieldChange], take_mine: set[str])
                 citations[change.field] = copy.deepcopy(change.mine)
             else:
                 citations.pop(change.field, None)
+        elif change.question == FIGURES:
+            figures = {**(merged.get("key_figures") or {}), change.field: copy.deepcopy(change.mine)}
+            merged["key_figures"] = figures if any(v is not None for v in figures.values()) else None
         elif "|" in change.field:
             field_id, kind = change.field.split("|", 1)
             marks.set_mark(merged, kind, change.question, field_id, change.mine)

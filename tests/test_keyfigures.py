@@ -210,3 +210,21 @@ def test_the_wizard_form_saves_valid_key_figures_and_names_the_wrong_ones():
     at.switch_page("views/review.py").run()
     assert not at.exception, at.exception
     assert "Gevraagde steun (EUR): € 20.000.000" in texts(at.markdown)
+
+
+def test_the_three_way_merge_keeps_key_figures_one_side_changed(framework):
+    from framework import merge
+
+    plain, _ = load_assessment(CLEAN_EXAMPLE)
+    base, mine, theirs = (plain.model_dump(mode="json") for _ in range(3))
+    mine["key_figures"] = {"aid_requested_eur": 20_000_000}
+    theirs["answers"]["q1"]["answer"] = "Hun aanleiding."
+    found = merge.changes(framework, base, mine, theirs)
+    assert {c.key: c.side for c in found} == {
+        "key_figures.aid_requested_eur": merge.Side.MINE,
+        "q1.answer": merge.Side.THEIRS,
+    }
+    merged = merge.merge(theirs, found, set())
+    assert merged["key_figures"] == {"aid_requested_eur": 20_000_000}
+    assert Assessment.model_validate(merged).key_figures.aid_requested_eur == 20_000_000
+    assert merged["answers"]["q1"]["answer"] == "Hun aanleiding."

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework import merge, workflow
+from framework import keyfigures, merge, workflow
 from framework.errors import ConflictError, IpceiError
 from framework.gates import GateError
 from framework.i18n import format_datetime
@@ -28,6 +28,7 @@ FORMAT2_META = {
     "few_member_states_reason": "format_meta_few_member_states_reason",
     "reference_date": "format_meta_reference_date",
     "secondary_ecosystems": "format_meta_secondary_ecosystems",
+    "dossier": "phases_dossier",
 }
 MARK_LABELS = {"qualifier": "format_qualifier", "unknown": "format_unknown", "none": "format_none_checkbox"}
 
@@ -37,6 +38,8 @@ def _label(framework: Framework, change: merge.FieldChange) -> str:
         if change.field in FORMAT2_META:
             return tr(FORMAT2_META[change.field])
         return tr("ui_meta_" + ("budget" if change.field == "national_budget_eur" else change.field))
+    if change.question == merge.FIGURES:
+        return f"{tr('phases_kf_title')} · {keyfigures.label(change.field, lang())}"
     if change.question == merge.REGISTER:
         return tr("evidence_annex_title")
     if change.question == merge.CITATIONS:
@@ -54,6 +57,8 @@ def _label(framework: Framework, change: merge.FieldChange) -> str:
 def _shown(framework: Framework, change: merge.FieldChange, value: Any) -> str:
     if change.question == "meta":
         text = drafting.display_meta(framework, change.field, value, lang())
+    elif change.question == merge.FIGURES:
+        text = keyfigures.display(change.field, value, lang())
     elif change.question == merge.REGISTER:
         text = ", ".join(f"[{e.get('id', '')}] {e.get('title', '')}" for e in value or [])
     elif change.question == merge.CITATIONS:
