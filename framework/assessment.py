@@ -25,14 +25,20 @@ from pydantic import (
     StringConstraints,
     create_model,
     field_validator,
+    model_validator,
 )
 
 from framework import fieldtypes
+from framework.evidence import EvidenceEntry, EvidenceId
+from framework.formats import FORMAT, FORMATS, lowest_form, migrate, normal_state
+from framework.keyfigures import KeyFigures
 from framework.models import AnswerField, FieldType, Framework
 
-FORMAT = "ipcei-assessment/1"
-
 ShortText = Annotated[str, StringConstraints(max_length=300)]
+QUALIFIER_MAX = 300
+Qualifier = Annotated[str, StringConstraints(min_length=1, max_length=QUALIFIER_MAX)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 
@@ -95,6 +101,37 @@ class Meta(Strict):
     status: Status = Status.CONCEPT
     illustrative: StrictBool = False
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    # format /2
+    coordinator: Annotated[str, StringConstraints(max_length=40)] = ""
+    few_member_states_reason: Annotated[str, StringConstraints(max_length=2000)] = ""
+    reference_date: date | None = None
+    secondary_ecosystems: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default=[], max_length=20)
+    national_budget_unknown: Annotated[str, StringConstraints(max_length=500)] = ""
+    # format /2: the IPCEI dossier this advice belongs to (framework.dossier); empty: the IPCEI name decides
+    dossier: Annotated[str, StringConstraints(max_length=200)] = ""
+
+    @field_validator("member_states", mode="before")
+    @classmethod
+    def _eu_codes(cls, states: Any) -> Any:
+        return [normal_state(s) for s in states] if isinstance(states, list) else states
+
+    @field_validator("coordinator", mode="before")
+    @classmethod
+    def _eu_code(cls, state: Any) -> Any:
+        return normal_state(state)
+
+    @field_validator("secondary_ecosystems")
+    @classmethod
+    def _no_repeated_ecosystem(cls, ecosystems: list[str]) -> list[str]:
+        if len(set(ecosystems)) != len(ecosystems):
+            raise ValueError("an ecosystem is listed more than once")
+        return ecosystems
+
+    @model_validator(mode="after")
+    def _budget_unknown_or_amount(self) -> Meta:
+        if self.national_budget_unknown.strip() and self.national_budget_eur is not None:
+            raise ValueError("the national budget is given and also marked unknown: give one of the two")
+        return self
 
     @field_validator("member_states")
     @classmethod
@@ -115,13 +152,42 @@ class SourceRef(Strict):
 class Assessment(Strict):
     """A whole assessment as it is stored, exchanged and archived."""
 
-    format: Literal["ipcei-assessment/1"] = FORMAT
+    format: Literal[FORMATS] = FORMAT  # type: ignore[valid-type]
     framework: FrameworkRef
     meta: Meta
-    answers: dict[
-        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")],
-        dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")], Any],
-    ] = {}
+    answers: dict[Identifier, dict[Identifier, Any]] = {}
+    # format /2: a short qualifier (toelichting) beside a choice or scale answer, per question and field
+    qualifiers: dict[Identifier, dict[Identifier, Qualifier]] = {}
+    # format /2: an amount explicitly «onbekend», with the reason, per question and field
+    unknown: dict[Identifier, dict[Identifier, Reason]] = {}
+    # format /2: list fields explicitly answered «geen» (e.g. Q14: no conditions), per question
+    none_stated: dict[Identifier, list[Identifier]] = {}
+    # format /2: the evidence register (sources, assumptions, later known) and the ids each question cites
+    evidence: list[EvidenceEntry] = Field(default=[], max_length=500)
+    citations: dict[Identifier, list[EvidenceId]] = {}
+    # format /2: the key figures (framework.keyfigures); None when none is given
+    key_figures: KeyFigures | None = None
+
+    @field_validator("key_figures", mode="after")
+    @classmethod
+    def _no_empty_figures(cls, figures: KeyFigures | None) -> KeyFigures | None:
+        return None if figures is not None and figures.empty else figures
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        """A format /1 document is read as /2 (see ``framework.formats``)."""
+        return migrate(data)
+
+    def qualifier(self, question_id: str, field_id: str) -> str:
+        return self.qualifiers.get(question_id, {}).get(field_id, "")
+
+    def unknown_reason(self, question_id: str, field_id: str) -> str | None:
+        """The reason an amount is «onbekend», or None when it is not marked so."""
+        return self.unknown.get(question_id, {}).get(field_id)
+
+    def stated_none(self, question_id: str, field_id: str) -> bool:
+        return field_id in self.none_stated.get(question_id, [])
 
     def value(self, question_id: str, field_id: str) -> Any:
         return self.answers.get(question_id, {}).get(field_id)
@@ -132,7 +198,7 @@ class Assessment(Strict):
 
 
 def canonical_json(assessment: Assessment) -> str:
-    data = assessment.model_dump(mode="json", exclude_defaults=False)
+    data = lowest_form(assessment.model_dump(mode="json", exclude_defaults=False))
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -190,11 +256,61 @@ def meta_problems(framework: Framework, meta: Meta) -> list[tuple[tuple, str]]:
         known = [e.id for e in getattr(framework, list_name)]
         if value not in known:
             problems.append((("meta", key), f"{value!r} is not one of: {', '.join(known)}"))
-    known_states = {e.id for e in framework.member_states}
+    known_states = {normal_state(e.id) for e in framework.member_states}
+    codes = ", ".join(sorted(known_states))
     for index, state in enumerate(meta.member_states):
         if state not in known_states:
-            problems.append((("meta", "member_states", index), f"{state!r} is not a known member state code"))
+            problems.append(
+                (("meta", "member_states", index), f"{state!r} is not a member state code; use one of: {codes}")
+            )
+    if meta.coordinator and meta.coordinator not in known_states:
+        problems.append(
+            (("meta", "coordinator"), f"{meta.coordinator!r} is not a member state code; use one of: {codes}")
+        )
+    elif meta.coordinator and meta.member_states and meta.coordinator not in meta.member_states:
+        problems.append((("meta", "coordinator"), "the coordinating member state is not among the member states"))
+    known_ecosystems = [e.id for e in framework.ecosystems]
+    for index, eco in enumerate(meta.secondary_ecosystems):
+        if eco not in known_ecosystems:
+            problems.append(
+                (("meta", "secondary_ecosystems", index), f"{eco!r} is not one of: {', '.join(known_ecosystems)}")
+            )
+        elif eco == meta.ecosystem:
+            problems.append((("meta", "secondary_ecosystems", index), "the main ecosystem is not also a secondary one"))
     return problems
+
+
+_MARK_TYPES = {
+    "qualifiers": ((FieldType.CHOICE, FieldType.SCALE), "a qualifier belongs beside a choice or scale answer"),
+    "unknown": ((FieldType.AMOUNT,), "only an amount can be marked unknown"),
+    "none_stated": ((FieldType.LIST,), "only a list can be answered with «geen»"),
+}
+
+
+def format2_problems(framework: Framework, assessment: Assessment) -> list[tuple[tuple, str]]:
+    """Qualifiers, «onbekend» and «geen» marks that name no such field, or a field of the wrong kind."""
+    problems: list[tuple[tuple, str]] = []
+    for name, (types, wrong_kind) in _MARK_TYPES.items():
+        marks: dict[str, Any] = getattr(assessment, name)
+        for question_id, fields in marks.items():
+            question = framework.question(question_id)
+            if question is None:
+                problems.append(((name, question_id), "there is no such question in the framework"))
+                continue
+            for field_id in fields:
+                where = (name, question_id, field_id)
+                if isinstance(fields, list):
+                    where = (name, question_id, fields.index(field_id))
+                answer_field = question.field(field_id)
+                if answer_field is None:
+                    problems.append((where, f"question {question.number} has no field {field_id!r}"))
+                elif answer_field.type not in types:
+                    problems.append((where, wrong_kind))
+                elif name != "qualifiers" and not is_empty(assessment.value(question_id, field_id)):
+                    problems.append((where, "the field has an answer and is also marked «onbekend»/«geen»: give one"))
+    from framework import evidence  # the register and its citations
+
+    return problems + evidence.problems(framework, assessment)
 
 
 def is_empty(value: Any) -> bool:

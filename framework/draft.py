@@ -264,6 +264,13 @@ META_FORM_FIELDS = (
     "member_states",
     "national_budget_eur",
     "author",
+    # format /2
+    "national_budget_unknown",
+    "coordinator",
+    "few_member_states_reason",
+    "reference_date",
+    "secondary_ecosystems",
+    "dossier",
 )
 
 _ERROR_TEXTS = {
@@ -298,8 +305,10 @@ def meta_from_form(
             value = value.strip()
         if name in ("ecosystem", "phase") and value is None:
             value = ""
-        if name == "member_states":
+        if name in ("member_states", "secondary_ecosystems"):
             value = list(value or [])
+        if name == "coordinator" and value is None:
+            value = ""
         data[name] = value
     errors: dict[str, str] = {}
     for name in ("title", "ipcei", "author"):
@@ -312,7 +321,10 @@ def meta_from_form(
         meta = Meta.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            name = str(error["loc"][0]) if error["loc"] else ""
+            if not error["loc"]:  # the one check across two fields: an amount and «onbekend» both given
+                errors.setdefault("national_budget_unknown", t("format_err_budget_both", lang))
+                continue
+            name = str(error["loc"][0])
             if name in errors:
                 continue
             key = _ERROR_TEXTS.get(error["type"])
@@ -324,7 +336,8 @@ def meta_from_form(
                 errors[name] = t("ui_err_invalid", lang, detail=error["msg"])
         return None, errors
     for path, _message in meta_problems(framework, meta):
-        errors.setdefault(str(path[1]), t("ui_err_not_in_list", lang))
+        name = str(path[1])
+        errors.setdefault(name, t("format_err_coordinator" if name == "coordinator" else "ui_err_not_in_list", lang))
     if errors:
         return None, errors
     return meta, {}
@@ -386,6 +399,12 @@ def display_meta(framework: Framework, name: str, value: Any, lang: str) -> str:
         return framework.label("phases", value, lang)
     if name == "member_states":
         return ", ".join(framework.label("member_states", v, lang) for v in value)
+    if name == "coordinator":
+        return framework.label("member_states", value, lang)
+    if name == "secondary_ecosystems":
+        return ", ".join(framework.label("ecosystems", v, lang) for v in value)
+    if name == "reference_date":
+        return format_date(value, lang)
     if name == "national_budget_eur":
         return format_eur(value, lang)
     if name in ("created", "updated"):

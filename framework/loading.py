@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from framework.assessment import Assessment, answer_model, meta_problems
+from framework.assessment import Assessment, answer_model, format2_problems, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
 from framework.i18n import t
+from framework.messages import readable
 from framework.models import Framework, Located
 from framework.yamlio import LineMap, dotted, line_of, parse_bytes, read_file
 
@@ -61,6 +62,8 @@ def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, 
             message = str(cause)
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
+        if (plain := readable(error)) is not None:
+            message = plain
         if error["type"] == "extra_forbidden":
             message = "unknown field (not part of the format)"
         elif error["type"] == "missing":
@@ -234,7 +237,7 @@ def assessment_from_data(
         answer_model(framework).model_validate(assessment.answers)
     except ValidationError as exc:
         problems += problems_from_validation(exc, source, lines, ("answers",))
-    for path, message in meta_problems(framework, assessment.meta):
+    for path, message in [*meta_problems(framework, assessment.meta), *format2_problems(framework, assessment)]:
         problems.append(Problem(source, line_of(lines, path), dotted(path), message))
     if problems:
         raise InputError(problems)
@@ -275,5 +278,6 @@ def validate_file(path: str | Path, *, framework: Framework | None = None) -> tu
         return kind, assessment_from_data(data, str(path), lines, framework=framework)[0]
     raise InputError.single(
         str(path),
-        "neither a framework nor an assessment (no 'format: ipcei-framework/1' or 'ipcei-assessment/1')",
+        "neither a framework nor an assessment"
+        " (no 'format: ipcei-framework/1', 'ipcei-assessment/1' or 'ipcei-assessment/2')",
     )

@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from framework import keyfigures, marks
 from framework.assessment import is_empty
 from framework.draft import META_FORM_FIELDS, set_answer
 from framework.models import Framework
 
 META_FIELDS = (*META_FORM_FIELDS, "note")
+REGISTER, CITATIONS = "evidence", "citations"  # pseudo questions of the evidence register (format /2)
+FIGURES = "key_figures"  # pseudo question of the key figures (format /2), one field per figure
 
 
 class Side(StrEnum):
@@ -61,6 +64,15 @@ def _norm(value: Any) -> Any:
 def _value(data: dict[str, Any], question: str, field: str) -> Any:
     if question == "meta":
         return (data.get("meta") or {}).get(field)
+    if question == REGISTER:  # format /2: the evidence register as one value, the citations per question
+        return copy.deepcopy(data.get("evidence")) or None
+    if question == CITATIONS:
+        return copy.deepcopy((data.get("citations") or {}).get(field)) or None
+    if question == FIGURES:
+        return (data.get("key_figures") or {}).get(field)
+    if "|" in field:  # a format /2 mark beside an answer: «field|kind» (qualifier, «onbekend», «geen»)
+        field_id, kind = field.split("|", 1)
+        return marks.mark_of(data, kind, question, field_id) or None
     return (data.get("answers") or {}).get(question, {}).get(field)
 
 
@@ -68,7 +80,13 @@ def _fields(framework: Framework, *versions: dict[str, Any]) -> list[tuple[str, 
     """Metadata first, then every answer field of the framework in order, then answers it does not know."""
     found = [("meta", name) for name in META_FIELDS]
     known = {(q.id, f.id) for q in framework.questions() for f in q.fields}
-    found += [(q.id, f.id) for q in framework.questions() for f in q.fields]
+    for question in framework.questions():
+        for answer_field in question.fields:
+            found.append((question.id, answer_field.id))
+            found += [(question.id, f"{answer_field.id}|{kind}") for kind in marks.kinds_for(answer_field)]
+    found.append((REGISTER, "entries"))
+    found += [(CITATIONS, q.id) for q in framework.questions()]
+    found += [(FIGURES, name) for name in keyfigures.NAMES]
     extra = {
         (question, field)
         for data in versions
@@ -106,6 +124,20 @@ def merge(theirs: dict[str, Any], found: list[FieldChange], take_mine: set[str])
             continue
         if change.question == "meta":
             merged.setdefault("meta", {})[change.field] = copy.deepcopy(change.mine)
+        elif change.question == REGISTER:
+            merged["evidence"] = copy.deepcopy(change.mine) or []
+        elif change.question == CITATIONS:
+            citations = merged.setdefault("citations", {})
+            if change.mine:
+                citations[change.field] = copy.deepcopy(change.mine)
+            else:
+                citations.pop(change.field, None)
+        elif change.question == FIGURES:
+            figures = {**(merged.get("key_figures") or {}), change.field: copy.deepcopy(change.mine)}
+            merged["key_figures"] = figures if any(v is not None for v in figures.values()) else None
+        elif "|" in change.field:
+            field_id, kind = change.field.split("|", 1)
+            marks.set_mark(merged, kind, change.question, field_id, change.mine)
         else:
             set_answer(merged, change.question, change.field, copy.deepcopy(change.mine))
     return merged

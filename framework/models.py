@@ -294,6 +294,7 @@ META_FIELDS = {
     "ecosystem": "choice",
     "phase": "choice",
     "created": "date",
+    "few_member_states_reason": "text",  # format /2: a justification turns the fewer-than-four finding into info
 }
 
 
@@ -307,6 +308,8 @@ class Framework(Strict):
     source: Source
     introduction: Text
     corrections_note: Text | None = None
+    # A revision says what changed against the version before it (our own words; shown in the upgrade plan).
+    revision_note: Text | None = None
     ecosystems: tuple[ListEntry, ...] = Field(min_length=1)
     phases: tuple[ListEntry, ...] = Field(min_length=1)
     member_states: tuple[ListEntry, ...] = Field(min_length=1)

@@ -3,8 +3,10 @@ notes of a submission made despite open findings and of the warnings acknowledge
 
 from __future__ import annotations
 
+from framework.i18n import LANGUAGES
+from framework.report.phase_view import PhaseNotes, since_block
 from framework.report.view import ReviewNote, SignOffEntry, SignOffSheet
-from framework.store import Store
+from framework.store import Record, Store
 from framework.store.signoffs import ReviewEntry
 
 
@@ -51,6 +53,7 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
         seen.pop(signed.by.casefold(), None)
     reason, accepted = submission_notes(store, assessment_id)
     return SignOffSheet(
+        phases=phase_notes(store, record),
         drafted_by=drafted,
         reviewed_by=list(seen.values())[:10],
         approved_by=approved,
@@ -58,6 +61,19 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
         submit_reason=reason,
         accepted=[f"{key}: {why}" for key, why in accepted.items()][:50],
     )
+
+
+def phase_notes(store: Store, record: Record) -> PhaseNotes | None:
+    """What the advice prints of the signed-off advice ``record`` follows (``framework.phases``): what changed since
+    (in both languages) and the answers still as carried over; None when it follows none."""
+    from framework.phases import carried_over, changes_since, reference
+
+    ref = reference(store, record)
+    if ref is None:
+        return None
+    since = {lang: since_block(changes_since(store, record, lang, ref)) for lang in LANGUAGES}
+    carried = sorted(f"{q}.{f}" for q, f in carried_over(ref, record.assessment))
+    return PhaseNotes(signed_on=ref.signed_on, since=since, carried=carried)
 
 
 def submission_notes(store: Store, assessment_id: str) -> tuple[str, dict[str, str]]:

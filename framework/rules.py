@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from framework import operators
 from framework.assessment import Assessment, hidden_texts, is_empty
 from framework.i18n import t
+from framework.marks import answered
 from framework.models import Condition, FieldType, Framework, Severity, Text
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def completeness(framework: Framework, assessment: Assessment) -> list[Finding]:
         for answer_field in question.fields:
             value = assessment.value(question.id, answer_field.id)
             number = question.number
-            if answer_field.required and is_empty(value):
+            # an explicit «onbekend» or «geen» (format /2) is an answer, not a gap
+            if answer_field.required and not answered(assessment, question.id, answer_field.id):
                 text = Text(
                     nl=messages.missing.nl.format(question=number, field=answer_field.label.nl),
                     en=messages.missing.en.format(question=number, field=answer_field.label.en),
@@ -177,12 +179,18 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations."""
+    from framework import evidence, keyfigures
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
     found = suggestions(framework, assessment)
     return Check(
         completeness=completeness(framework, assessment),
-        consistency=[*hidden_characters(assessment), *consistency(framework, assessment)],
+        consistency=[
+            *hidden_characters(assessment),
+            *consistency(framework, assessment),
+            *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
+            *evidence.findings(framework, assessment),
+        ],
         suggestions=found,
         deviations=deviations(framework, assessment, found),
     )

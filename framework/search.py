@@ -26,7 +26,8 @@ MAX_TERM_LENGTH = 40
 SNIPPET_WIDTH = 160
 META_PART = "meta"
 OTHER_PART = "other"
-_SKIP_TOP = frozenset({"framework", "format", "meta", "answers"})
+_PER_QUESTION = ("qualifiers", "unknown")
+_SKIP_TOP = frozenset({"framework", "format", "meta", "answers", *_PER_QUESTION})
 _WORD = re.compile(r"[^\W_]+")
 # One character at a time, so that a position in the folded text maps back to the original.
 _SPECIAL = {"ĳ": "ij", "Ĳ": "ij", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o"}
@@ -140,10 +141,16 @@ def parts(data: dict[str, Any]) -> list[tuple[str, str]]:
     meta = "\n".join(_strings(data.get("meta") or {}))
     if meta:
         result.append((META_PART, meta))
+    # format /2: a qualifier or a reason for «onbekend» is found in the question it belongs to
+    by_question: dict[str, list[str]] = {}
+    for name in _PER_QUESTION:
+        for question_id, marks in (data.get(name) or {}).items():
+            by_question.setdefault(str(question_id), []).extend(_strings(marks))
     for question_id, answer in (data.get("answers") or {}).items():
-        text = "\n".join(_strings(answer))
+        text = "\n".join([*_strings(answer), *by_question.pop(str(question_id), [])])
         if text:
             result.append((str(question_id), text))
+    result += [(question_id, "\n".join(texts)) for question_id, texts in by_question.items() if texts]
     other = "\n".join(s for key, value in data.items() if key not in _SKIP_TOP for s in _strings(value))
     if other:
         result.append((OTHER_PART, other))

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from framework import marks
 from framework.assessment import Assessment, FrameworkRef, Status, answer_model, is_empty
 from framework.errors import IpceiError
 from framework.models import Framework, Question, Text
@@ -51,6 +52,7 @@ class Plan:
     lost: tuple[tuple[str, str], ...]  # ("q3.objectives", why)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     meta_changes: dict[str, Any] = field(default_factory=dict, repr=False)
+    note: Text | None = None  # the target's revision note: what changed, in its authors' words
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class Plan:
             "dropped": [q.id for q in self.dropped],
             "carried": len(self.carried),
             "lost": [{"field": ref, "why": why} for ref, why in self.lost],
+            "note": self.note.model_dump() if self.note else None,
         }
 
 
@@ -113,7 +116,7 @@ def plan(assessment: Assessment, old: Framework, new: Framework) -> Plan:
     carried = tuple(f"{q}.{f}" for q, fields in answers.items() for f in fields)
     return Plan(
         old.key, new.key, tuple(new_questions), tuple(changed), tuple(dropped), carried,
-        tuple(lost + meta_lost), answers, meta_changes,
+        tuple(lost + meta_lost), answers, meta_changes, new.revision_note,
     )  # fmt: skip
 
 
@@ -161,8 +164,35 @@ def upgraded(assessment: Assessment, new: Framework, the_plan: Plan) -> Assessme
             "framework": FrameworkRef(id=new.id, version=new.version),
             "meta": meta,
             "answers": copy.deepcopy(the_plan.answers),
+            **_marks(assessment, new),
         }
     )
+
+
+def _marks(assessment: Assessment, new: Framework) -> dict[str, Any]:
+    """The format /2 marks (qualifier, «onbekend», «geen») of the fields that still exist and take that mark."""
+
+    def fits(question_id: str, field_id: str, kind: str) -> bool:
+        question = new.question(question_id)
+        answer_field = question.field(field_id) if question else None
+        return answer_field is not None and kind in marks.kinds_for(answer_field)
+
+    def kept(mapping: dict[str, Any], kind: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for question_id, fields in mapping.items():
+            if isinstance(fields, list):
+                items: Any = [f for f in fields if fits(question_id, f, kind)]
+            else:
+                items = {f: v for f, v in fields.items() if fits(question_id, f, kind)}
+            if items:
+                found[question_id] = items
+        return found
+
+    return {
+        "qualifiers": kept(assessment.qualifiers, marks.QUALIFIER),
+        "unknown": kept(assessment.unknown, marks.UNKNOWN),
+        "none_stated": kept(assessment.none_stated, marks.NONE),
+    }
 
 
 def upgrade(store: Any, assessment_id: str, new: Framework, by: str) -> tuple[Any, Plan]:

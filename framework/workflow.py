@@ -203,6 +203,9 @@ def transition(
     elif in_place and step is Step.SIGN_OFF:
         found, kept_accepted = gates.signoff_refusals(store, record, actor, accepted)
         problems += found
+        from framework.phases import phase_refusals
+
+        problems += phase_refusals(store, store.framework_for(record), record.assessment, exclude=assessment_id)
         if kept_accepted:
             detail["accepted"] = kept_accepted
     if problems:
@@ -261,7 +264,18 @@ def create(store: Store, assessment: Assessment, actor: Actor | None) -> Record:
     if actor.role.value not in gates.EDITING_ROLES:
         raise gates.refuse("gate_edit_role", name=actor.name, role=actor.role.value)
     concept = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+    _check_phase(store, concept)
     return store.create(concept, actor.name)
+
+
+def _check_phase(store: Store, assessment: Assessment, exclude: str | None = None) -> None:
+    """The dossier never goes back in phase (``framework.phases``): refused before anything is stored."""
+    from framework.loading import find_framework
+    from framework.phases import check_phase
+
+    found = find_framework(assessment.framework.id, assessment.framework.version)
+    if found is not None:
+        check_phase(store, found, assessment, exclude)
 
 
 def save(store: Store, assessment_id: str, assessment: Assessment, actor: Actor, based_on: int) -> Record:
@@ -272,6 +286,9 @@ def save(store: Store, assessment_id: str, assessment: Assessment, actor: Actor,
     problems = gates.edit_refusals(record, actor)
     if problems:
         raise GateError(problems)
+    old, new = record.assessment.meta, assessment.meta
+    if (old.phase, old.ipcei) != (new.phase, new.ipcei) or getattr(old, "dossier", "") != getattr(new, "dossier", ""):
+        _check_phase(store, assessment, exclude=assessment_id)
     return store.save(assessment_id, assessment, actor.name, based_on)
 
 

@@ -318,6 +318,8 @@ def fill(example: Assessment, fields: list[TextField], texts: Callable[[TextFiel
         values = texts(field)
         if field.kind == "meta":
             data["meta"][field.path[1]] = values[0]
+            if field.path[1] == "national_budget_unknown":  # «onbekend» with a reason replaces the amount
+                data["meta"]["national_budget_eur"] = None
             continue
         _, question_id, field_id = field.path[:3]
         answers = data["answers"].setdefault(question_id, {})

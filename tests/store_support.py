@@ -19,16 +19,18 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from framework.assessment import Assessment
+from framework.loading import DEFAULT_FRAMEWORK, load_framework
 from framework.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+CURRENT_VERSION = load_framework(DEFAULT_FRAMEWORK).version  # a new assessment answers the current framework
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def make_assessment(n: int = 0, **meta: object) -> Assessment:
     """A small valid assessment; ``n`` varies the text, keyword arguments override metadata."""
     data = {
-        "framework": {"id": "afwegingskader-ipcei", "version": "2022-07"},
+        "framework": {"id": "afwegingskader-ipcei", "version": CURRENT_VERSION},
         "meta": {
             "title": f"Waterstofketen {n}",
             "ipcei": "Hy2Infra",

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 from app_support import FULL_EXAMPLE, app, draft, key, open_in_wizard, person_app, stored, texts
-from revision_support import NEW_VERSION, Q2_GUIDANCE, new_answers, write_revision
+from revision_support import NEW_VERSION, OLD_VERSION_FILE, Q2_GUIDANCE, new_answers, write_revision
 
 from framework import draft as drafting
 from framework.assessment import FrameworkRef, Status
-from framework.loading import DEFAULT_FRAMEWORK, load_assessment, load_framework
+from framework.loading import load_assessment, load_framework
 from framework.store import open_store
 
 
@@ -59,7 +59,7 @@ def test_an_old_assessment_shows_its_own_steps_and_saves(revised):
 
 def test_number_and_date_fields_in_the_wizard(revised):
     _record, new = revised
-    assessment = load_assessment(FULL_EXAMPLE, framework=load_framework(DEFAULT_FRAMEWORK))[0]
+    assessment = load_assessment(FULL_EXAMPLE, framework=load_framework(OLD_VERSION_FILE))[0]
     answers = {**assessment.answers, "q15": new_answers()}
     ref = FrameworkRef(id=new.id, version=new.version)
     meta = assessment.meta.model_copy(update={"status": Status.CONCEPT})  # editable: a concept, not ter review

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from app_support import ENGLISH_DEFAULTS, ROOT, draft, full_assessment, key, open_in_wizard, person_app, stored, texts
@@ -157,7 +158,7 @@ def test_a_fifteenth_question_is_a_fifteenth_step(tmp_path, monkeypatch):
         "    fields:\n    - id: answer\n      type: text\n      label:\n        nl: Beknopt antwoord\n"
         "        en: Concise answer\n      required: true\n"
     )
-    revised = text.replace("version: 2022-07", "version: 2099-01").replace(
+    revised = re.sub(r"(?m)^version: .*$", "version: 2099-01", text, count=1).replace(
         "- id: conclusion\n", extra + "- id: conclusion\n", 1
     )
     path = Path(tmp_path) / "revised.yaml"

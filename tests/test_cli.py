@@ -22,23 +22,37 @@ IPCEI = Path(sys.executable).with_name("ipcei")
 # file -> (line or None, field, part of the message). Every file in tests/invalid/ is listed here.
 EXPECTED = {
     "assessment-alias-bomb.yaml": (6, "(file)", "anchors and aliases (&name) are not allowed"),
-    "assessment-bad-date.yaml": (12, "meta.created", "valid date"),
-    "assessment-bad-option.yaml": (16, "answers.q2.severity", "Input should be 'paracetamol'"),
+    "assessment-bad-date.yaml": (12, "meta.created", "not a valid date ('2022-13-01'): write a date as YYYY-MM-DD"),
+    "assessment-bad-option.yaml": (16, "answers.q2.severity", "allowed values ('heel_erg'); use one of: 'paracetamol'"),
     "assessment-budget-octal.yaml": (11, "meta.national_budget_eur", "valid integer"),
     "assessment-control-character.yaml": (7, "(file)", "control characters are not allowed"),
     "assessment-duplicate-key.json": (5, "(file)", "the key 'meta' appears twice"),
     "assessment-duplicate-key.yaml": (16, "answers.q2", "the key 'q2' appears twice"),
     "assessment-illustrative-yes.yaml": (13, "meta.illustrative", "valid boolean"),
     "assessment-list-as-text.yaml": (16, "answers.q3.objectives", "valid list"),
+    "assessment-coordinator-outside.yaml": (14, "meta.coordinator", "not among the member states"),
+    "assessment-format-version.yaml": (2, "format", "use one of: 'ipcei-assessment/1' or 'ipcei-assessment/2'"),
+    "assessment-qualifier-on-text.yaml": (18, "qualifiers.q2.answer", "beside a choice or scale answer"),
+    "assessment-qualifier-too-long.yaml": (18, "qualifiers.q2.severity", "too long: at most 300 characters (this one"),
+    "assessment-unknown-and-amount.yaml": (18, "unknown.q12.private_investment_eur", "marked «onbekend»/«geen»"),
     "assessment-missing-author.yaml": (6, "meta.author", "required field is missing"),
+    "assessment-key-figures-range.yaml": (
+        13,
+        "key_figures",
+        "key_figures.aid_requested_eur: an amount is a whole number of euros, 0 or more (for example 35000000)",
+    ),
     "assessment-python-tag.yaml": (7, "(file)", "python/object/apply:os.system' is not allowed"),
-    "assessment-source-date.yaml": (19, "answers.q1.sources[0].date", "should match pattern"),
+    "assessment-source-date.yaml": (19, "answers.q1.sources[0].date", "write YYYY, YYYY-MM or YYYY-MM-DD"),
     "assessment-syntax.json": (7, "(file)", "not valid JSON"),
     "assessment-unknown-ecosystem.yaml": (9, "meta.ecosystem", "'ruimtevaart' is not one of"),
     "assessment-unknown-field.yaml": (16, "answers.q4.oordeel", "unknown field"),
     "assessment-unknown-key.json": (11, "meta.budget", "unknown field"),
     "assessment-unknown-key.yaml": (11, "meta.kleur", "unknown field"),
-    "assessment-unknown-member-state.yaml": (14, "meta.member_states[2]", "'uk' is not a known member state code"),
+    "assessment-unknown-member-state.yaml": (
+        14,
+        "meta.member_states[2]",
+        "'uk' is not a member state code; use one of: at, be",
+    ),
     "assessment-unknown-question.yaml": (16, "answers.q99", "unknown field"),
     "assessment-wrong-framework.yaml": (3, "framework", "afwegingskader-ipcei@1999-01 is not available"),
     "empty.yaml": (None, "(file)", "the file is empty"),
@@ -181,7 +195,7 @@ def test_check_of_a_framework_is_not_an_assessment(capsys):
 def test_schema_prints_json(capsys):
     code, out, _ = run(capsys, "schema")
     assert code == EXIT_OK
-    assert json.loads(out)["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07"
+    assert json.loads(out)["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07-r2"
     code, out, _ = run(capsys, "schema", "framework")
     assert json.loads(out)["$id"] == "urn:ipcei:framework:1"
 

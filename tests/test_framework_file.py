@@ -172,7 +172,7 @@ def test_ecosystems_are_footnote_40(framework):
 def test_ids_are_stable_and_in_order(framework):
     assert [q.id for q in framework.questions()] == EXPECTED_IDS
     assert [p.id for p in framework.parts] == ["a1", "a2", "b1", "b2", "conclusion"]
-    assert (framework.id, framework.version) == ("afwegingskader-ipcei", "2022-07")
+    assert (framework.id, framework.version) == ("afwegingskader-ipcei", "2022-07-r2")
     for question in framework.questions():
         field_ids = [f.id for f in question.fields]
         assert "answer" in field_ids, question.id

@@ -8,10 +8,18 @@ commands run on a new and an old assessment side by side; the old one keeps its 
 from __future__ import annotations
 
 import copy
+import shutil
 
 import pytest
 from gate_support import APPROVER, reviewed
-from revision_support import NEW_VERSION, Q2_GUIDANCE, new_answers, revised_data, write_revision
+from revision_support import (
+    NEW_VERSION,
+    OLD_VERSION_FILE,
+    Q2_GUIDANCE,
+    new_answers,
+    revised_data,
+    write_revision,
+)
 
 from framework import workflow as wf
 from framework.cli import EXIT_INVALID, EXIT_OK, main
@@ -55,6 +63,7 @@ def test_validate_checks_an_assessment_against_the_framework_named_in_the_same_c
 
 def test_check_render_extract_and_compare_old_and_new_side_by_side(capsys, revision, tmp_path, monkeypatch):
     path, new = revision
+    shutil.copy(OLD_VERSION_FILE, path.parent)  # the folder of framework files holds the old version too
     monkeypatch.setenv("IPCEI_FRAMEWORKS_DIR", str(path.parent))  # the folder of framework files
     code, out, err = run(capsys, "check", str(new), "--lang", "nl")
     assert code == EXIT_OK, err
@@ -106,6 +115,7 @@ def test_an_old_assessment_under_a_new_default_uses_the_stored_copy(capsys, revi
     store = open_store()
     record = store.create(load_assessment(OLD)[0], "Tester")
     monkeypatch.setenv("IPCEI_FRAMEWORK", str(path))  # the revision is now the default; 2022-07 is no file
+    monkeypatch.setenv("IPCEI_FRAMEWORKS_DIR", str(path.parent / "leeg"))
     monkeypatch.setattr("framework.loading.DEFAULT_FRAMEWORK", path)
     exported = path.parent / "oud.yaml"
     assert run(capsys, "db", "export", record.id, "-o", str(exported), "--by", "T")[0] == EXIT_OK
@@ -252,9 +262,10 @@ def test_bad_values_are_refused_with_file_line_and_field(capsys, revision, field
 
 def test_a_version_that_collides_with_another_content_is_refused(capsys, tmp_path, monkeypatch):
     data = revised_data()
-    data["version"] = "2022-07"  # the version of questions.yaml, with other content
+    data["version"] = "2022-07"  # the version of the examples (kept in frameworks/), with other content
     folder = tmp_path / "kaders"
     path = write_revision(folder, data)
+    shutil.copy(OLD_VERSION_FILE, folder)  # the folder of framework files holds the true 2022-07 too
     code, _out, err = run(capsys, "validate", str(path))
     assert code == EXIT_INVALID
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("version:"))
@@ -271,6 +282,7 @@ def test_a_stored_version_with_other_content_is_refused_on_save(tmp_path, monkey
     data["version"] = "2022-07"
     path = write_revision(tmp_path / "ander", data)
     monkeypatch.setenv("IPCEI_FRAMEWORK", str(path))
+    monkeypatch.setenv("IPCEI_FRAMEWORKS_DIR", str(tmp_path / "leeg"))  # 2022-07 only in the database
     assessment = load_assessment(OLD, framework=load_framework(path))[0]
     with pytest.raises(InputError) as caught:
         open_store().create(assessment, "Tester")

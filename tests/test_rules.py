@@ -22,7 +22,9 @@ DELETE = object()
 
 
 def example(name: str) -> dict:
+    """An example's data as an answer to the current framework (whose revisions only add options)."""
     data, _ = read_file(ROOT / "examples" / f"{name}.yaml")
+    data["framework"]["version"] = FRAMEWORK.version
     return data
 
 
@@ -261,6 +263,8 @@ RULE_CASES = {
     ),
 }
 
+JUSTIFIED = "meta.few_member_states_reason"
+
 # Further ways a rule fires: the other branch of an «any», or the other value of an «in».
 MORE_FIRING = [
     ("advice-against-conclusion-a", "ipcei-cloud", {A2: "nee"}),
@@ -271,6 +275,8 @@ MORE_FIRING = [
     ("failure-contradiction", "ipcei-waterstof", {"answers.q4.failures": ["transformatiefalen", "geen"]}),
     ("too-few-member-states", "ipcei-waterstof", {"meta.member_states": ["nl"]}),
     ("few-member-states-noted", "ipcei-micro-elektronica", {"meta.member_states": ["nl"], PHASE: "verkenning"}),
+    # a justification for fewer than four member states (format /2) turns the warning into this info
+    ("few-member-states-noted", "ipcei-micro-elektronica", {"meta.member_states": ["nl"], JUSTIFIED: "Aard project"}),
     ("european-cooperation-without-support", "ipcei-waterstof", {"answers.q7.member_state_support": "geen"}),
     ("advice-without-funding-gap", "ipcei-waterstof", {"answers.q9.funding_gap": "niet_aangetoond"}),
     ("advice-without-funding-gap", "ipcei-cloud", {B1: "ja", ADVICE: "niet_deelnemen"}),
@@ -289,6 +295,7 @@ MORE_QUIET = [
     ("only-ipcei-denied-against-answers", "ipcei-micro-elektronica", {B1: "nee", "answers.q8.categories": ["geen"]}),
     ("too-few-member-states", "ipcei-micro-elektronica", {"meta.member_states": ["nl"], PHASE: "verkenning"}),
     ("few-member-states-noted", "ipcei-micro-elektronica", {"meta.member_states": ["nl"]}),
+    ("too-few-member-states", "ipcei-micro-elektronica", {"meta.member_states": ["nl"], JUSTIFIED: "Aard project"}),
 ]
 
 

@@ -39,7 +39,7 @@ def test_write_schemas(tmp_path):
 
 
 def test_schemas_name_themselves():
-    assert assessment_schema()["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07"
+    assert assessment_schema()["$id"] == "urn:ipcei:assessment:afwegingskader-ipcei:2022-07-r2"
     assert framework_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -65,7 +65,7 @@ def test_questions_yaml_validates_against_the_framework_schema():
         (("meta", "illustrative"), "yes", ["meta", "illustrative"]),
         (("meta", "kleur"), "rood", ["meta"]),
         (("answers", "q3", "objectives"), "één doel", ["answers", "q3", "objectives"]),
-        (("format",), "ipcei-assessment/2", ["format"]),
+        (("format",), "ipcei-assessment/9", ["format"]),
     ],
 )
 def test_invalid_assessment_fails_the_schema(where, value, path):

@@ -7,7 +7,7 @@ from datetime import UTC
 
 import pytest
 from sqlalchemy import event, text
-from store_support import edited, make_assessment, tamper
+from store_support import CURRENT_VERSION, edited, make_assessment, tamper
 
 from framework.assessment import Assessment, Status
 from framework.errors import ConflictError, InputError, StoreError
@@ -28,7 +28,7 @@ def test_create_and_get(store):
     again = store.get(record.id)
     assert again.assessment == assessment
     assert again.content_hash == assessment.content_hash() == record.content_hash
-    assert again.framework_key == "afwegingskader-ipcei@2022-07"
+    assert again.framework_key == f"afwegingskader-ipcei@{CURRENT_VERSION}"
     assert again.status is Status.CONCEPT and not again.archived
     assert (again.created_by, again.updated_by) == ("Anna", "Anna")
     assert again.created_at.tzinfo is UTC and again.updated_at == record.updated_at
@@ -224,23 +224,23 @@ def test_audit_log_and_events(store):
 def test_framework_versions_are_kept(store, tmp_path, monkeypatch):
     record = store.create(make_assessment(), "Anna")
     [info] = store.frameworks()
-    assert info.key == "afwegingskader-ipcei@2022-07"
+    assert info.key == f"afwegingskader-ipcei@{CURRENT_VERSION}"
     with store.engine.connect() as conn:
         kept = conn.execute(text("SELECT text FROM frameworks")).scalar_one()
     assert kept == DEFAULT_FRAMEWORK.read_text(encoding="utf-8")  # the YAML file itself
     # questions.yaml moves on to a new version: the old assessment still opens, renders and saves
     revised = tmp_path / "questions.yaml"
-    revised.write_text(kept.replace("\nversion: 2022-07\n", "\nversion: 2030-01\n"), encoding="utf-8")
+    revised.write_text(kept.replace(f"\nversion: {CURRENT_VERSION}\n", "\nversion: 2030-01\n"), encoding="utf-8")
     monkeypatch.setenv("IPCEI_FRAMEWORK", str(revised))
     framework = store.framework_for(store.get(record.id))
-    assert framework.key == "afwegingskader-ipcei@2022-07" and framework.question("q14") is not None
+    assert framework.key == f"afwegingskader-ipcei@{CURRENT_VERSION}" and framework.question("q14") is not None
     saved = store.save(record.id, edited(record.assessment, "later"), "Anna", based_on=1)
-    assert saved.framework_key == "afwegingskader-ipcei@2022-07"
+    assert saved.framework_key == f"afwegingskader-ipcei@{CURRENT_VERSION}"
     data = make_assessment().model_dump(mode="json")
     data["framework"]["version"] = "2030-01"
     new = store.create(Assessment.model_validate(data), "Anna")
     assert new.framework_key == "afwegingskader-ipcei@2030-01"
-    assert sorted(f.version for f in store.frameworks()) == ["2022-07", "2030-01"]
+    assert sorted(f.version for f in store.frameworks()) == [CURRENT_VERSION, "2030-01"]
 
 
 def test_revisions_and_audit_log_are_append_only_in_the_database(store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from store_support import make_assessment
+from store_support import CURRENT_VERSION, make_assessment
 
 from framework.errors import InputError
 from framework.imports import import_bytes
@@ -65,7 +65,7 @@ HOSTILE = {
     "a list": b"- 1\n- 2\n",
     "unknown field": _yaml(0).replace(b"answers:", b"evil: true\nanswers:"),
     "wrong type": _yaml(0).replace(b"created: '2024-03-01'", b"created: gisteren"),
-    "unknown framework": _yaml(0).replace(b"version: 2022-07", b"version: '1999'"),
+    "unknown framework": _yaml(0).replace(f"version: {CURRENT_VERSION}".encode(), b"version: '1999'"),
     "unknown option": _yaml(0).replace(b"advice: deelnemen", b"advice: misschien"),
     "oversized": b"# " + b"x" * MAX_BYTES + b"\n",
     "not a pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",

@@ -38,7 +38,9 @@ PROPERTY = settings(
 
 
 def example(name: str) -> dict:
+    """An example's data as an answer to the current framework (whose revisions only add options)."""
     data, _ = read_file(ROOT / "examples" / f"{name}.yaml")
+    data["framework"]["version"] = FRAMEWORK.version
     return data
 
 

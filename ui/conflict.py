@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework import merge, workflow
+from framework import keyfigures, merge, workflow
 from framework.errors import ConflictError, IpceiError
 from framework.gates import GateError
 from framework.i18n import format_datetime
@@ -22,21 +22,49 @@ from ui.i18n import lang, tr
 from ui.text import local_time, plain
 
 FLASH = "conflict_flash"
+FORMAT2_META = {
+    "national_budget_unknown": "format_meta_budget_unknown",
+    "coordinator": "format_meta_coordinator",
+    "few_member_states_reason": "format_meta_few_member_states_reason",
+    "reference_date": "format_meta_reference_date",
+    "secondary_ecosystems": "format_meta_secondary_ecosystems",
+    "dossier": "phases_dossier",
+}
+MARK_LABELS = {"qualifier": "format_qualifier", "unknown": "format_unknown", "none": "format_none_checkbox"}
 
 
 def _label(framework: Framework, change: merge.FieldChange) -> str:
     if change.question == "meta":
+        if change.field in FORMAT2_META:
+            return tr(FORMAT2_META[change.field])
         return tr("ui_meta_" + ("budget" if change.field == "national_budget_eur" else change.field))
+    if change.question == merge.FIGURES:
+        return f"{tr('phases_kf_title')} · {keyfigures.label(change.field, lang())}"
+    if change.question == merge.REGISTER:
+        return tr("evidence_annex_title")
+    if change.question == merge.CITATIONS:
+        cited = framework.question(change.field)
+        return f"{cited.number}. {cited.title(lang())} · {tr('evidence_cited_by')}" if cited else change.key
+    field_id, _, kind = change.field.partition("|")  # a format /2 mark is «field|kind»
     question = framework.question(change.question)
-    answer_field = question.field(change.field) if question else None
+    answer_field = question.field(field_id) if question else None
     if question is None or answer_field is None:
         return change.key
-    return f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    label = f"{question.number}. {question.title(lang())} · {answer_field.label(lang())}"
+    return f"{label} · {tr(MARK_LABELS[kind])}" if kind in MARK_LABELS else label
 
 
 def _shown(framework: Framework, change: merge.FieldChange, value: Any) -> str:
     if change.question == "meta":
         text = drafting.display_meta(framework, change.field, value, lang())
+    elif change.question == merge.FIGURES:
+        text = keyfigures.display(change.field, value, lang())
+    elif change.question == merge.REGISTER:
+        text = ", ".join(f"[{e.get('id', '')}] {e.get('title', '')}" for e in value or [])
+    elif change.question == merge.CITATIONS:
+        text = ", ".join(f"[{cited}]" for cited in value or [])
+    elif "|" in change.field:
+        text = tr("format_none") if value is True else ("" if value is False else str(value or ""))
     else:
         question = framework.question(change.question)
         text = drafting.display_value(question.field(change.field) if question else None, value, lang())

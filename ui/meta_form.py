@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -87,6 +88,15 @@ def fields(
         )
         _error(errors, "case_number")
         st.text_input(
+            tr("phases_dossier"),
+            key=key("dossier"),
+            disabled=disabled,
+            max_chars=200,
+            placeholder=tr("phases_dossier_placeholder"),
+            help=tr("phases_dossier_help"),
+        )
+        _error(errors, "dossier")
+        st.text_input(
             tr("ui_meta_ministry"),
             key=key("ministry"),
             disabled=disabled,
@@ -124,6 +134,69 @@ def fields(
             placeholder=tr("ui_ph_author"),
         )
         _error(errors, "author")
+    _format2_fields(framework, key, errors, disabled, ecosystems, states)
+
+
+def _format2_fields(
+    framework: Framework,
+    key: Callable[[str], str],
+    errors: dict[str, str],
+    disabled: bool,
+    ecosystems: dict[str, str],
+    states: dict[str, str],
+) -> None:
+    """The metadata that format /2 added: budget «onbekend», coordinator, fewer than four, peildatum, ecosystems."""
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.selectbox(
+            tr("format_meta_coordinator"),
+            list(states),
+            index=None,
+            key=key("coordinator"),
+            disabled=disabled,
+            format_func=states.__getitem__,
+            placeholder=tr("format_ph_coordinator"),
+            help=tr("format_help_coordinator"),
+        )
+        _error(errors, "coordinator")
+        st.text_area(
+            tr("format_meta_few_member_states_reason"),
+            key=key("few_member_states_reason"),
+            disabled=disabled,
+            max_chars=2000,
+            height=100,
+            placeholder=tr("ui_ph_text"),
+            help=tr("format_help_few_member_states_reason"),
+        )
+        _error(errors, "few_member_states_reason")
+        st.multiselect(
+            tr("format_meta_secondary_ecosystems"),
+            list(ecosystems),
+            key=key("secondary_ecosystems"),
+            disabled=disabled,
+            format_func=ecosystems.__getitem__,
+            placeholder=tr("format_ph_secondary_ecosystems"),
+        )
+        _error(errors, "secondary_ecosystems")
+    with right:
+        st.date_input(
+            tr("format_meta_reference_date"),
+            value=None,
+            key=key("reference_date"),
+            disabled=disabled,
+            format="DD-MM-YYYY",
+            help=tr("format_help_reference_date"),
+        )
+        _error(errors, "reference_date")
+        st.text_input(
+            tr("format_meta_budget_unknown"),
+            key=key("national_budget_unknown"),
+            disabled=disabled,
+            max_chars=500,
+            placeholder=tr("ui_ph_text"),
+            help=tr("format_unknown_reason_help"),
+        )
+        _error(errors, "national_budget_unknown")
 
 
 def _error(errors: dict[str, str], name: str) -> None:
@@ -144,4 +217,16 @@ def values_of(meta: dict[str, Any]) -> dict[str, Any]:
         "department": meta.get("department", ""),
         "national_budget_eur": meta.get("national_budget_eur"),
         "author": meta.get("author", ""),
+        "national_budget_unknown": meta.get("national_budget_unknown", ""),
+        "coordinator": meta.get("coordinator") or None,
+        "few_member_states_reason": meta.get("few_member_states_reason", ""),
+        "reference_date": _date(meta.get("reference_date")),
+        "secondary_ecosystems": list(meta.get("secondary_ecosystems") or []),
+        "dossier": meta.get("dossier", ""),
     }
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    return value if isinstance(value, date) else None

@@ -17,6 +17,7 @@ from framework.i18n import format_date, t
 from framework.models import Framework
 from framework.report.signing import configured_key
 from ui import findings, guard, identity, state
+from ui import phases as phasing
 from ui.i18n import lang, tr
 from ui.text import plain
 
@@ -200,6 +201,7 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
     if record.status in FROZEN and who.role in (workflow.Role.AUTHOR, workflow.Role.APPROVER):
         if guard.use(lambda s: s.version_links(record.id), default=(None, ""))[1] is None:
             new_version_button(d)
+        phasing.next_phase_link(record)  # the next phase of the dossier starts from its latest signed-off advice
     elif not steps and who.role not in workflow.BY_STEP[workflow.Step.RETURN].roles:
         st.caption(tr("wf_no_steps"))
 

@@ -18,7 +18,8 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework.assessment import Meta
+from framework import marks
+from framework.assessment import Meta, is_empty
 from framework.errors import ConflictError, IpceiError
 from framework.models import FieldType
 from ui import guard
@@ -118,6 +119,11 @@ def meta_key(d: dict[str, Any], name: str) -> str:
     return f"m|{d['id']}|{d['gen']}|{lang()}|{name}"
 
 
+def mark_key(widget_key: str, kind: str) -> str:
+    """The widget key of a field's format /2 mark (qualifier, «onbekend», «geen»): the field's key and the kind."""
+    return f"{widget_key}|{kind}"
+
+
 def base_key(widget_key: str) -> str:
     """Where the rows a table editor started from are kept (its widget state holds only the edits)."""
     return f"base|{widget_key}"
@@ -162,14 +168,20 @@ def absorb() -> None:
     except IpceiError:  # the page says so and keeps the assessment read-only
         return
     meta_values: dict[str, Any] = {}
+    mark_values: list[tuple[str, str, str, Any]] = []
     for key in keys:
         if key.startswith(meta_prefix):
             meta_values[key.removeprefix(meta_prefix).split("|", 1)[1]] = st.session_state[key]
             continue
         question_id, field_id = key.removeprefix(answer_prefix).split("|", 2)[1:]
+        field_id, _, kind = field_id.partition("|")
         question = framework.question(question_id)
         answer_field = question.field(field_id) if question else None
         if answer_field is None:
+            continue
+        if kind:
+            if kind in marks.kinds_for(answer_field):
+                mark_values.append((kind, question_id, field_id, st.session_state[key]))
             continue
         raw = st.session_state[key]
         if answer_field.type == FieldType.SOURCES:
@@ -180,6 +192,12 @@ def absorb() -> None:
             continue
         d.get("over", {}).pop(f"{question_id}.{field_id}", None)
         if drafting.set_answer(d["data"], question_id, field_id, drafting.from_form(answer_field, raw)):
+            d["dirty"] = True
+    for kind, question_id, field_id, value in mark_values:
+        # «onbekend» and «geen» are kept only while the field itself is empty (the widget says so)
+        if kind != marks.QUALIFIER and not is_empty(d["data"].get("answers", {}).get(question_id, {}).get(field_id)):
+            value = ""
+        if marks.set_mark(d["data"], kind, question_id, field_id, value):
             d["dirty"] = True
     if meta_values:
         meta, _errors = drafting.meta_from_form(

@@ -89,6 +89,8 @@ def offer(d: dict[str, Any], framework: Framework) -> None:
 
 def _show_plan(the_plan: upgrade.Plan) -> None:
     L = lang()
+    if the_plan.note is not None:
+        st.markdown(plain(the_plan.note(L)))
     sections = (
         ("versions_plan_new", the_plan.new, False),
         ("versions_plan_changed", the_plan.changed, True),

@@ -12,7 +12,8 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework import fieldtypes
+from framework import fieldtypes, marks
+from framework.assessment import QUALIFIER_MAX
 from framework.i18n import format_eur
 from framework.models import AnswerField, FieldType, Question
 from ui import state
@@ -28,7 +29,49 @@ def required_label(answer_field: AnswerField) -> str:
 
 
 def answer_field(d: dict[str, Any], question: Question, answer_field: AnswerField, *, disabled: bool = False) -> None:
-    """Draw the widget of one answer field of the draft (read-only when ``disabled``, e.g. signed off)."""
+    """Draw the widget of one answer field of the draft (read-only when ``disabled``, e.g. signed off).
+
+    Below it, the field's format /2 mark: a qualifier, «onbekend» with a reason, or «geen» (``framework.marks``).
+    """
+    _answer_widget(d, question, answer_field, disabled=disabled)
+    key = state.field_key(d, question.id, answer_field.id)
+    for kind in marks.kinds_for(answer_field):
+        _mark(d, key, question, answer_field, kind, disabled)
+
+
+def _mark(
+    d: dict[str, Any], key: str, question: Question, answer_field: AnswerField, kind: str, disabled: bool
+) -> None:
+    mark_key = state.mark_key(key, kind)
+    if mark_key not in st.session_state:
+        st.session_state[mark_key] = marks.mark_of(d["data"], kind, question.id, answer_field.id)
+    if kind == marks.QUALIFIER:
+        st.text_input(
+            tr("format_qualifier"),
+            key=mark_key,
+            disabled=disabled,
+            max_chars=QUALIFIER_MAX,
+            help=tr("format_qualifier_help"),
+            placeholder=tr("ui_ph_text"),
+        )
+    elif kind == marks.UNKNOWN:
+        st.text_input(
+            tr("format_unknown_reason"),
+            key=mark_key,
+            disabled=disabled,
+            max_chars=marks.REASON_MAX,
+            help=tr("format_unknown_reason_help"),
+            placeholder=tr("ui_ph_text"),
+        )
+        if str(st.session_state.get(mark_key) or "").strip() and st.session_state.get(key) is not None:
+            st.caption(f":material/warning: {tr('format_unknown_ignored')}")
+    else:
+        st.checkbox(tr("format_none_checkbox"), key=mark_key, disabled=disabled, help=tr("format_none_help"))
+        if st.session_state.get(mark_key) and str(st.session_state.get(key) or "").strip():
+            st.caption(f":material/warning: {tr('format_none_ignored')}")
+
+
+def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerField, *, disabled: bool) -> None:
     key = state.field_key(d, question.id, answer_field.id)
     value = d["data"].get("answers", {}).get(question.id, {}).get(answer_field.id)
     if answer_field.type == FieldType.SOURCES:

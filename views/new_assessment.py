@@ -10,6 +10,7 @@ from framework.errors import IpceiError
 from framework.gates import GateError
 from framework.loading import default_framework
 from ui import guard, identity, meta_form, state
+from ui import phases as phasing
 from ui.i18n import lang, tr
 from ui.text import plain
 
@@ -23,6 +24,12 @@ st.caption(tr("ui_new_intro", framework=framework.title(lang()), version=framewo
 who = identity.actor()
 if who is None:
     st.warning(tr("gate_ui_who_is_working"), icon=":material/badge:")
+if source := st.query_params.get("from"):  # the next phase of a dossier, from its latest signed-off advice
+    try:
+        phasing.next_phase_form(state.record_id(source), framework)
+    except IpceiError as exc:
+        st.error(tr("ui_save_failed", detail=plain(exc)), icon=":material/error:")
+    st.stop()
 errors = st.session_state.get(ERRORS, {})
 if errors:
     st.error(tr("ui_new_has_errors", count=len(errors)), icon=":material/error:")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framework import advice, rules, workflow
+from framework import advice, marks, rules, workflow
 from framework import draft as drafting
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import findings, guard, signoff, state
+from ui import findings, guard, keyfigures_form, signoff, state
+from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
 from ui.services import pdf_bytes, pdf_viewer_available
@@ -34,6 +35,7 @@ st.caption(plain(meta.title) + " · " + t(f"status_{meta.status}", lang()))
 if meta.illustrative:
     st.info(t("illustrative", lang()), icon=":material/science:")
 signoff.flash()
+phasing.since_section(d)  # «wat is er veranderd sinds het vastgestelde advies», when it follows one
 
 # --- open findings ---
 st.header(tr("ui_review_findings"))
@@ -136,25 +138,37 @@ with st.container(border=True):
         ("case_number", "ui_meta_case_number"),
         ("ministry", "ui_meta_ministry"),
         ("author", "ui_meta_author"),
+        ("coordinator", "format_meta_coordinator"),
+        ("few_member_states_reason", "format_meta_few_member_states_reason"),
+        ("reference_date", "format_meta_reference_date"),
+        ("secondary_ecosystems", "format_meta_secondary_ecosystems"),
     ):
         shown = drafting.display_meta(framework, name, getattr(meta, name), lang())
+        if name == "national_budget_eur" and not shown and meta.national_budget_unknown:
+            shown = marks.unknown_text(meta.national_budget_unknown, lang())
         st.markdown(f"{tr(label_key)}: {plain(shown) if shown else '—'}")
     if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
         target = drafting.META_STEP
+keyfigures_form.show(assessment)
 for part in framework.parts:
     st.subheader(part.heading(lang(), " · "))
     for question in part.questions:
         with st.container(border=True):
             st.markdown(f"**{findings.heading(question)}**")
             answers = assessment.answers.get(question.id, {})
-            if all(is_empty(v) for v in answers.values()):
+            if not any(marks.answered(assessment, question.id, f.id) for f in question.fields):
                 st.caption(tr("ui_not_answered"))
             for answer_field in question.fields:
                 value = answers.get(answer_field.id)
-                if is_empty(value):
+                marked = marks.mark_texts(assessment, question.id, answer_field.id, lang())
+                if is_empty(value) and not marked:
                     continue
                 st.caption(answer_field.label(lang()))
-                st.text(drafting.display_value(answer_field, value, lang()))
+                if not is_empty(value):
+                    st.text(drafting.display_value(answer_field, value, lang()))
+                for text in marked:  # «onbekend (reden)», «geen», or the qualifier beside the verdict
+                    st.text(text if is_empty(value) else f"{tr('format_qualifier_short')}: {text}")
+                phasing.carried_caption(d, assessment, question.id, answer_field.id)
                 if (deviation := deviating.get((question.id, answer_field.id))) is not None:
                     suggested = deviation.suggested_label(lang())
                     st.caption(f":material/call_split: {plain(tr('checks_deviation_short', suggested=suggested))}")

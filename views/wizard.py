@@ -8,7 +8,9 @@ from framework import draft as drafting
 from framework import rules
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
-from ui import conflict, findings, meta_form, persist, signoff, state, widgets
+from ui import conflict, findings, keyfigures_form, meta_form, persist, signoff, state, widgets
+from ui import evidence as evidence_ui
+from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
 from ui.text import local_time, plain
@@ -112,6 +114,7 @@ if step.id == META_STEP:
     current = {name: st.session_state.get(key(name), value) for name, value in meta_values.items()}
     _meta, errors = drafting.meta_from_form(current, framework, lang(), base=meta)
     meta_form.fields(framework, key, meta_values, errors, disabled=frozen)
+    keyfigures_form.form(d, disabled=frozen)  # the key figures (format /2), saved with their own button
 else:
     question = framework.question(step.id)
     assert question is not None
@@ -160,6 +163,9 @@ else:
         elif ref in targets:
             st.caption(tr("ui_no_suggestion_yet", field=answer_field.label(lang())))
         widgets.answer_field(d, question, answer_field, disabled=frozen)
+        phasing.carried_caption(d, assessment, question.id, answer_field.id)
+    evidence_ui.citations(d, question, disabled=frozen)  # format /2: the register entries this answer cites
+    evidence_ui.register_form(d, disabled=frozen)
     if question.footnote:
         st.caption(question.footnote(lang()))
     own = [f for f in check.consistency if question.id in f.questions]

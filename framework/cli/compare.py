@@ -72,8 +72,31 @@ def resolve(ref: str, stores: _Stores) -> Subject:
     return Subject(assessment, framework, ref=assessment_id, revision=number)
 
 
+def _since_signed_off(args: argparse.Namespace) -> tuple[list[Subject], Any]:
+    """The signed-off advice the one stored assessment follows, and the assessment: the subjects and the changes."""
+    from framework import phases
+
+    stores = _Stores(args.database)
+    try:
+        store = stores.get()
+        record = store.get(store.resolve(args.refs[0]))
+        ref = phases.reference(store, record)
+        if ref is None:
+            why = "follows no signed-off advice (no earlier phase or version signed off)"
+            raise InputError.single(args.refs[0], why)
+        found = phases.changes_since(store, record, args.lang or default_language(), ref)
+        current = Subject(record.assessment, store.framework_for(record), ref=record.id, revision=record.revision)
+    finally:
+        stores.close()
+    base = Subject(ref.assessment, ref.framework, ref=ref.id, revision=ref.revision)
+    return [base, current], found
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    if not MIN_SUBJECTS <= len(args.refs) <= MAX_SUBJECTS:
+    if args.since_signed_off and len(args.refs) != 1:
+        print("ipcei compare: --since-signed-off takes one stored assessment (ID)", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.since_signed_off and not MIN_SUBJECTS <= len(args.refs) <= MAX_SUBJECTS:
         print(
             f"ipcei compare: give {MIN_SUBJECTS} to {MAX_SUBJECTS} assessments, not {len(args.refs)}", file=sys.stderr
         )
@@ -84,8 +107,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if kind not in ("pdf", "csv"):
         print("ipcei compare: the output must end in .pdf or .csv (or be - for CSV on stdout)", file=sys.stderr)
         return EXIT_USAGE
-    from framework.compare.export import render_pdf, to_csv, to_csv_bytes
-
+    since = None
+    if args.since_signed_off:
+        subjects, since = _since_signed_off(args)
+        return _write(args, kind, build(subjects, lang=args.lang or default_language()), since)
     stores = _Stores(args.database)
     problems = []
     subjects = []
@@ -101,14 +126,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise InputError(problems)
     finally:
         stores.close()
-    comparison = build(subjects, lang=args.lang or default_language())
+    return _write(args, kind, build(subjects, lang=args.lang or default_language()), since)
+
+
+def _write(args: argparse.Namespace, kind: str, comparison: Any, since: Any) -> int:
+    """Write the comparison; with ``since`` (a ``framework.compare.since.Since``) print it and put it in the PDF."""
+    from framework.assessment import terminal_text
+    from framework.compare.export import render_pdf, to_csv, to_csv_bytes
+    from framework.report.phase_view import since_block
+
     if args.output == "-":
         sys.stdout.write(to_csv(comparison, only_differences=args.only_differences))
         return EXIT_OK
+    if since is not None:
+        print("\n".join(terminal_text(line) for line in since.lines()))
     if kind == "csv":
         data = to_csv_bytes(comparison, only_differences=args.only_differences)
     else:
-        data = render_pdf(comparison, only_differences=args.only_differences)
+        block = since_block(since) if since is not None else None
+        data = render_pdf(comparison, only_differences=args.only_differences, since=block)
     try:
         Path(args.output).write_bytes(data)
     except OSError as exc:
@@ -132,5 +168,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--lang", choices=list(LANGUAGES), help="language of labels and fixed texts (default: IPCEI_LANG or nl)"
     )
     p.add_argument("--only-differences", action="store_true", help="leave out what all assessments agree on")
+    p.add_argument(
+        "--since-signed-off",
+        action="store_true",
+        help="one stored ID against the signed-off advice it follows: what changed since (printed, and in the PDF)",
+    )
     p.add_argument("--database", metavar="URL", help="the store (default: IPCEI_DATABASE_URL, else data/ipcei.db)")
     p.set_defaults(func=cmd_compare)

@@ -18,6 +18,7 @@ from framework import search
 from framework.assessment import Assessment, Status, terminal_text
 from framework.cli.output import json_text
 from framework.errors import InputError
+from framework.formats import lowest_form
 from framework.i18n import default_language, t
 from framework.imports import MAX_PDF_BYTES, import_bytes
 from framework.loading import default_framework
@@ -51,7 +52,7 @@ def _print_json(data: Any) -> None:
 
 
 def _document(assessment: Assessment, as_json: bool) -> str:
-    data = assessment.model_dump(mode="json")
+    data = lowest_form(assessment.model_dump(mode="json"))  # as hashed: /1 when it holds no /2 content
     return json_text(data) + "\n" if as_json else dump_yaml(data)
 
 

@@ -29,6 +29,8 @@ COMMAND_MODULES: list[str] = [
     "framework.cli.workflow",
     "framework.cli.versions",
     "framework.cli.portfolio",
+    "framework.cli.phases",
+    "framework.cli.migrate",
 ]
 # Which module registers which command: a command runs with only its own module imported (no database layer
 # for a file render, no WeasyPrint for validate). A command not named here makes every module load, so a new
@@ -39,6 +41,8 @@ COMMANDS: dict[str, str] = {
     "compare": "framework.cli.compare",
     "upgrade": "framework.cli.versions",
     "portfolio": "framework.cli.portfolio",
+    **dict.fromkeys(["next-phase", "dossier"], "framework.cli.phases"),
+    "migrate": "framework.cli.migrate",
     **dict.fromkeys(
         ["submit", "review", "signoff", "withdraw", "new-version", "file", "sign", "verify", "demo-key"],
         "framework.cli.workflow",

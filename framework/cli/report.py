@@ -14,6 +14,7 @@ from pathlib import Path
 from framework.assessment import Assessment, terminal_text
 from framework.cli.output import json_text
 from framework.errors import InputError, ReportError
+from framework.formats import lowest_form
 from framework.i18n import LANGUAGES, default_language, t
 from framework.models import Framework
 from framework.yamlio import dump_yaml
@@ -139,7 +140,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return EXIT_INVALID
         print(t("verify_extract_forced", lang), file=sys.stderr)
     assessment = extract_assessment_file(args.file)
-    content = assessment.model_dump(mode="json")
+    content = lowest_form(assessment.model_dump(mode="json"))  # as hashed: /1 when it holds no /2 content
     as_json = args.json or (args.output or "").lower().endswith(".json")
     text = json_text(content) + "\n" if as_json else dump_yaml(content)
     if args.output:

@@ -24,6 +24,8 @@ _CHANGES = {
 
 def print_plan(plan) -> None:
     print(f"from {plan.source} to {plan.target}")
+    if plan.note is not None:
+        print(f"note: {plan.note('nl')}")
     print(f"new ({len(plan.new)}):")
     for q in plan.new:
         print(f"  + {q.id}  {q.label('nl')}")

@@ -111,6 +111,7 @@ def render_html(
     today: date | None = None,
     only: str = "",
     sources: bool = True,
+    since: Any = None,
 ) -> str:
     """The comparison as one HTML document for print (stylesheets linked from ``report_templates/``).
 
@@ -122,6 +123,8 @@ def render_html(
         today: the date printed as "compared on"; default ``SOURCE_DATE_EPOCH``'s date, else today.
         only: ``"verdicts"``: only the questions whose verdicts differ (``"differences"`` = ``only_differences``).
         sources: ``False`` leaves the sources out.
+        since: «wat is er veranderd sinds het vastgestelde advies» (a ``framework.report.phase_view.SinceBlock``),
+            printed after the verdict matrix when given (``ipcei compare ID --since-signed-off``).
     """
     from framework.compare.matrix import build_matrix, difference_counts, filtered
     from framework.report.render import environment
@@ -152,6 +155,7 @@ def render_html(
             "modified": stamp,
         },
         "t": lambda key, **params: t(key, lang, **params),
+        "since": since,
     }
     return environment().get_template(TEMPLATE).render(context)
 
@@ -186,9 +190,12 @@ def render_pdf(
     fetcher: Any = None,
     only: str = "",
     sources: bool = True,
+    since: Any = None,
 ) -> bytes:
     """The comparison as a landscape A4 PDF (see the module docstring): the verdict matrix on the first page."""
-    html = render_html(comparison, only_differences=only_differences, today=today, only=only, sources=sources)
+    html = render_html(
+        comparison, only_differences=only_differences, today=today, only=only, sources=sources, since=since
+    )
     return html_to_pdf(html, fetcher=fetcher)
 
 

@@ -52,6 +52,8 @@ class Attribution:
 
 def _raw(assessment: Assessment, key: str) -> Any:
     question_id, field_id = key.split(".", 1)
+    if question_id == "key_figures":
+        return getattr(assessment.key_figures, field_id, None)
     if question_id == META:
         value = assessment.framework.key if field_id == "framework" else getattr(assessment.meta, field_id)
         return normalised(value.value if isinstance(value, Status) else value, field_id)

@@ -26,16 +26,19 @@ from framework.assessment import Assessment, Status, is_empty
 from framework.draft import display_meta, display_value
 from framework.errors import IpceiError
 from framework.i18n import LANGUAGES, t
+from framework.marks import mark_texts, unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.suggestions import deviation_notes
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 6
 PREVIEW_LINES, PREVIEW_CHARS = 3, 280
 META = "meta"
+FIGURES = "key_figures"  # the rows of the key figures (among the metadata rows)
 # The metadata compared, in the order shown; each is labelled by ``compare_meta_<name>``.
 META_ROWS = (
     "title", "ipcei", "ecosystem", "phase", "member_states", "national_budget_eur",
     "created", "updated", "status", "author", "framework", "note",
+    "coordinator", "few_member_states_reason", "reference_date", "secondary_ecosystems",  # format /2
 )  # fmt: skip
 VERDICT_TYPES = frozenset({FieldType.CHOICE, FieldType.SCALE})
 
@@ -93,6 +96,7 @@ class Cell:
     text: str  # option labels, the whole text, list items one per line; '' when empty or not applicable
     preview: str  # the first lines of ``text``
     deviation: str = ""  # a concluding answer that differs from its suggestion: the suggestion and its reason
+    qualifier: str = ""  # format /2: the toelichting beside a choice or scale (also in ``text``)
 
     @property
     def folded(self) -> bool:
@@ -303,6 +307,24 @@ def _cell(text: str, raw: Any) -> Cell:
     return Cell(applicable=True, empty=False, raw=raw, text=text, preview=preview(text))
 
 
+def _marked_cell(
+    assessment: Assessment, qid: str, answer_field: AnswerField, value: Any, lang: str
+) -> tuple[Cell, Any]:
+    """A field's cell with its format /2 marks: «onbekend» or «geen» in place of nothing, a qualifier after."""
+    key = normalised(value, answer_field.type)
+    if is_empty(value):
+        marks = mark_texts(assessment, qid, answer_field.id, lang)
+        if marks:
+            return _cell(marks[0], {"mark": marks[0]}), ("mark", marks[0])
+        return _cell("", value), key
+    cell = _cell(display_value(answer_field, value, lang), value)
+    if qualifier := assessment.qualifier(qid, answer_field.id):
+        text = f"{cell.text}\n{t('format_qualifier_short', lang)}: {qualifier}"
+        cell = replace(cell, text=text, preview=preview(text), qualifier=qualifier)
+        key = (key, qualifier)
+    return cell, key
+
+
 def _row(question_id: str, field_id: str, label: str, kind: str, cells: list[Cell], keys: list[Any]) -> Row:
     if not all(c.applicable for c in cells):
         status = RowStatus.NOT_APPLICABLE
@@ -315,6 +337,8 @@ def meta_value(subject: Subject, name: str) -> Any:
     meta = subject.assessment.meta
     if name == "framework":
         return subject.assessment.framework.key
+    if name == "national_budget_eur" and meta.national_budget_eur is None and meta.national_budget_unknown:
+        return {"unknown": meta.national_budget_unknown}
     value = getattr(meta, name)
     return value.value if isinstance(value, Status) else value
 
@@ -327,6 +351,8 @@ def _meta_text(subject: Subject, name: str, value: Any, lang: str) -> str:
     if name == "framework":
         ref = subject.assessment.framework
         return f"{ref.id} {ref.version}"
+    if isinstance(value, dict) and "unknown" in value:
+        return unknown_text(value["unknown"], lang)
     return display_meta(subject.framework, name, value, lang)
 
 
@@ -337,6 +363,22 @@ def _meta_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
         cells = [_cell(_meta_text(s, name, v, lang), v) for s, v in zip(subjects, values, strict=True)]
         keys = [normalised(v, name) for v in values]
         rows.append(_row(META, name, t(f"compare_meta_{name}", lang), META, cells, keys))
+    return rows + _figure_rows(subjects, lang)
+
+
+def _figure_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
+    """The key figures (format /2, ``framework.keyfigures``), only where one of the assessments gives them."""
+    from framework import keyfigures
+
+    given = [s.assessment.key_figures.model_dump() if s.assessment.key_figures else {} for s in subjects]
+    rows = []
+    for name in keyfigures.NAMES:
+        values = [g.get(name) for g in given]
+        if all(v is None for v in values):
+            continue
+        cells = [_cell(keyfigures.display(name, v, lang), v) for v in values]
+        keys = [normalised(v, name) for v in values]
+        rows.append(_row(FIGURES, name, keyfigures.label(name, lang), FIGURES, cells, keys))
     return rows
 
 
@@ -367,11 +409,11 @@ def _question_block(
                 cells.append(_NOT_APPLICABLE)
                 continue
             value = subject.assessment.value(qid, field_id)
-            cell = _cell(display_value(answer_field, value, lang), value)
+            cell, key = _marked_cell(subject.assessment, qid, answer_field, value, lang)
             if deviating and (note := deviating[index].get((qid, field_id))):
                 cell = replace(cell, deviation=note)
             cells.append(cell)
-            keys.append(normalised(value, answer_field.type))
+            keys.append(key)
         rows.append(_row(qid, field_id, defined.label(lang), defined.type.value, cells, keys))
     return QuestionBlock(
         id=qid,

@@ -16,12 +16,15 @@ from typing import Annotated, Any
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from framework import fieldtypes
+from framework import fieldtypes, keyfigures
 from framework.assessment import Assessment, SourceRef, Status, is_empty
 from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
+from framework.marks import unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
+from framework.report.annex import evidence_annex
+from framework.report.phase_view import PhaseNotes
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
@@ -63,6 +66,7 @@ class SignOffSheet(BaseModel):
     reviews: list[ReviewNote] = Field(default=[], max_length=500)
     submit_reason: Annotated[str, StringConstraints(max_length=2000)] = ""  # submitted despite open findings, because
     accepted: list[Annotated[str, StringConstraints(max_length=2200)]] = Field(default=[], max_length=50)
+    phases: PhaseNotes | None = None  # the signed-off advice this one follows: what changed, what was carried over
 
 
 def paragraphs(text: str) -> Markup:
@@ -99,6 +103,10 @@ class FieldView:
     scale: list[tuple[str, bool]] = field(default_factory=list)  # scale: (option label, chosen)
     items: list[str] = field(default_factory=list)  # multichoice, list
     sources: list[dict[str, str]] = field(default_factory=list)
+    carried: bool = False  # still as carried over from the signed-off advice of the previous phase
+    qualifier: str = ""  # format /2: the toelichting beside a choice or scale
+    unknown: str = ""  # format /2: an amount explicitly «onbekend», as words with the reason
+    none_stated: str = ""  # format /2: a list explicitly answered «geen», as the word
 
 
 @dataclass
@@ -131,11 +139,20 @@ class QuestionView:
         return [f for f in self.fields if f.type == "sources" and not f.empty]
 
 
-def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
+def _field_view(
+    answer_field: AnswerField, value: Any, lang: str, assessment: Assessment | None = None, question_id: str = ""
+) -> FieldView:
     view = FieldView(
         answer_field.id, answer_field.type.value, answer_field.label(lang), answer_field.required, is_empty(value)
     )
-    if view.empty:
+    if assessment is not None:
+        view.qualifier = assessment.qualifier(question_id, answer_field.id)
+        reason = assessment.unknown_reason(question_id, answer_field.id)
+        if view.empty and reason is not None:
+            view.unknown, view.empty = unknown_text(reason, lang), False
+        if view.empty and assessment.stated_none(question_id, answer_field.id):
+            view.none_stated, view.empty = t("format_none", lang), False
+    if is_empty(value):
         return view
 
     def label(option_id: str) -> str:
@@ -169,6 +186,11 @@ def _field_view(answer_field: AnswerField, value: Any, lang: str) -> FieldView:
             view.value = format_eur(int(value), lang)
         case FieldType.NUMBER | FieldType.INTEGER | FieldType.DATE:
             view.value = fieldtypes.show(answer_field, value, lang)
+    return view
+
+
+def _carried(view: FieldView, question_id: str, carried: set[str]) -> FieldView:
+    view.carried = not view.empty and f"{question_id}.{view.id}" in carried
     return view
 
 
@@ -223,6 +245,8 @@ def build_view(
     meta = assessment.meta
     result = check(framework, assessment)
     content_hash = assessment.content_hash()
+    notes = signoff.phases if signoff is not None else None
+    carried = set(notes.carried) if notes is not None else set()
     final = meta.status in FINAL_STATUSES and not from_file
     status = "file" if from_file else meta.status.value
     status_label = t("gate_status_file", lang) if from_file else t(f"status_{meta.status.value}", lang)
@@ -245,7 +269,14 @@ def build_view(
                     guidance=question.guidance(lang) if question.guidance and include_guidance else "",
                     footnote=question.footnote(lang) if question.footnote else "",
                     corrections=[c.note for c in question.corrections] if include_guidance and lang == "nl" else [],
-                    fields=[_field_view(f, assessment.value(question.id, f.id), lang) for f in question.fields],
+                    fields=[
+                        _carried(
+                            _field_view(f, assessment.value(question.id, f.id), lang, assessment, question.id),
+                            question.id,
+                            carried,
+                        )
+                        for f in question.fields
+                    ],
                     deviations=deviating.get(question.id, []),
                 )
             )
@@ -294,7 +325,16 @@ def build_view(
             "member_states": member_state_labels,
             "approver": approval["name"],
             "approved_on": approval["date"],
-            "budget": format_eur(meta.national_budget_eur, lang),
+            "budget": (
+                unknown_text(meta.national_budget_unknown, lang)
+                if meta.national_budget_unknown and meta.national_budget_eur is None
+                else format_eur(meta.national_budget_eur, lang)
+            ),
+            # format /2 metadata (for the cover and summary templates)
+            "coordinator": framework.label("member_states", meta.coordinator, lang) if meta.coordinator else "",
+            "few_member_states_reason": meta.few_member_states_reason,
+            "reference_date": format_date(meta.reference_date, lang) if meta.reference_date else "",
+            "secondary_ecosystems": [framework.label("ecosystems", e, lang) for e in meta.secondary_ecosystems],
             "answers_in_other_language": meta.language != lang,
             "hash": content_hash,
             "hash_short": content_hash[:12],
@@ -325,6 +365,7 @@ def build_view(
             "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
         },
         "parts": parts,
+        "evidence": evidence_annex(framework, assessment, lang),  # the register, as an annex
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
@@ -332,6 +373,9 @@ def build_view(
         "reviews": review_rows(sheet, framework, lang),
         "acknowledged": acknowledged_rows(sheet),
         "timezone": local_zone().key,
+        "since": notes.since.get(lang) if notes is not None else None,
+        "key_figures": keyfigures.rows(assessment.key_figures, lang),
+        "carried_note": notes.carried_note(lang) if notes is not None else "",
     }
 
 

@@ -298,6 +298,50 @@ def _m6_portfolio_figures(conn: Connection) -> None:
         last = batch[-1][0]
 
 
+def _m7_dossiers_phases(conn: Connection) -> None:
+    """The IPCEI dossier of each assessment (an indexed column, filled from the documents) and the phase links.
+
+    ``dossier`` is :func:`framework.dossier.dossier_key` of the latest revision (``meta.dossier``, else the IPCEI
+    name folded). ``phase_links`` records which signed-off assessment (and revision) a next-phase assessment
+    started from (``framework.phases``); append-only like the version links.
+    """
+    from framework.dossier import dossier_key
+
+    md = MetaData()
+    Table("assessments", md, Column("id", String(32), primary_key=True))
+    Table(
+        "phase_links",
+        md,
+        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+        Column("based_on", String(32), ForeignKey("assessments.id"), nullable=False, index=True),
+        Column("based_on_revision", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("created_by", String, nullable=False),
+    )
+    md.create_all(conn)
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN dossier VARCHAR"))
+    rows = conn.execute(
+        text(
+            "SELECT a.id, r.document FROM assessments a "
+            "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision"
+        )
+    )
+    keys = [{"id": row.id, "dossier": dossier_key(json.loads(row.document).get("meta") or {})} for row in rows]
+    if keys:
+        conn.execute(text("UPDATE assessments SET dossier = :dossier WHERE id = :id"), keys)
+    conn.execute(text("CREATE INDEX ix_assessments_dossier ON assessments (dossier)"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE TRIGGER phase_links_append_only BEFORE UPDATE OR DELETE ON phase_links "
+                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
+            )
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(_SQLITE_APPEND_ONLY.format(table="phase_links", event=event)))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
@@ -305,6 +349,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "full-text search", _m4_fulltext),
     (5, "issued advice PDFs", _m5_issued_pdfs),
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
+    (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, func, or_, select
 
 from framework.assessment import Assessment, Status
+from framework.dossier import dossier_key
 from framework.errors import InputError
 from framework.search import fold, terms
 from framework.store import fulltext
@@ -44,6 +45,7 @@ def columns_from_data(data: dict[str, Any]) -> dict[str, Any]:
         "year": int(created[:4]) if created[:4].isdigit() else None,
         "search": searchable(title, ipcei, _clean(meta.get("case_number"))),
         "author_key": fold(_clean(meta.get("author"))),
+        "dossier": dossier_key(meta),
         **portfolio_figures(data),
     }
 

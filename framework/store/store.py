@@ -20,12 +20,14 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from framework import search
-from framework.assessment import Assessment, Status, meta_problems
+from framework.assessment import Assessment, Status, format2_problems, meta_problems
 from framework.errors import FrameworkMismatchError, InputError, Problem
+from framework.formats import lowest_form
 from framework.loading import problems_from_validation
 from framework.models import Framework
 from framework.store import audit, fulltext
 from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
+from framework.store.dossiers import DossierReads
 from framework.store.errors import (
     ArchivedError,
     FrozenError,
@@ -92,7 +94,7 @@ class _Prepared:
     search_parts: list[tuple[str, str]]
 
 
-class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows):
+class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
 
     def _prepare(self, assessment: Assessment) -> _Prepared:
@@ -107,7 +109,9 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows):
         framework, sha = found
         _check_answers(assessment, framework, self._frameworks.answer_model(framework, sha))
         self._frameworks.ensure_stored(framework, sha)
-        data = assessment.model_dump(mode="json")
+        # the lowest format that holds the content, as for the content hash (framework.formats): a /1 assessment
+        # is stored as it was, so its stored hash stays the one a sign-off and a signed PDF name
+        data = lowest_form(assessment.model_dump(mode="json"))
         document = canonical(data)
         return _Prepared(
             assessment, document, sha256_text(document), ref.key, sha, columns_from_data(data), search.parts(data)
@@ -361,23 +365,37 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows):
                 after(conn, record.id, record.created_at)
         return record
 
-    def duplicate(self, assessment_id: str, by: str) -> Record:
-        """A new assessment (status concept, created today) from the latest revision of another."""
+    def duplicate(
+        self,
+        assessment_id: str,
+        by: str,
+        *,
+        meta: dict[str, Any] | None = None,
+        detail: dict[str, Any] | None = None,
+        after: AfterCreate | None = None,
+    ) -> Record:
+        """A new assessment (status concept, created today) from the latest revision of another.
+
+        Args:
+            meta: metadata to set on the copy (the next phase: ``{"phase": ...}``); without it the title gets
+                «(kopie)».
+            detail: more detail for the audit entry (``from`` and ``from_revision`` are always there).
+            after: called inside the same transaction with the new id (the phases add their link row there).
+        """
         by = check_by(by)
         source = self.get(assessment_id)
-        meta = source.assessment.meta
-        suffix = " (copy)" if meta.language == "en" else " (kopie)"
-        changes = {
-            "title": meta.title[: 200 - len(suffix)] + suffix,
-            "status": Status.CONCEPT,
-            "created": _now().date(),
-            "updated": None,
-        }
-        copy = source.assessment.model_copy(update={"meta": meta.model_copy(update=changes)})
+        old = source.assessment.meta
+        changes: dict[str, Any] = {"status": Status.CONCEPT, "created": _now().date(), "updated": None}
+        if meta is None:
+            suffix = " (copy)" if old.language == "en" else " (kopie)"
+            changes["title"] = old.title[: 200 - len(suffix)] + suffix
+        else:
+            changes = {**meta, **changes}
+        copy = source.assessment.model_copy(update={"meta": old.model_copy(update=changes)})
         prepared = self._prepared(copy, f"duplicate assessment {assessment_id}")
-        detail = {"from": assessment_id, "from_revision": source.revision}
+        detail = {**(detail or {}), "from": assessment_id, "from_revision": source.revision}
         with self._tx(f"duplicate assessment {assessment_id}", unsaved=copy) as conn:
-            return self._insert_new(conn, prepared, by, Action.DUPLICATED, detail)
+            return self._insert_new(conn, prepared, by, Action.DUPLICATED, detail, after)
 
     def archive(self, assessment_id: str, by: str) -> Record:
         """Hide an assessment from lists and refuse saves until it is restored; nothing is deleted."""
@@ -439,6 +457,8 @@ def _check_answers(assessment: Assessment, framework: Framework, answers: type[B
     for path, message in meta_problems(framework, assessment.meta):
         if len(path) == 2 and getattr(assessment.meta, path[1]) == "":
             continue
+        problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
+    for path, message in format2_problems(framework, assessment):  # qualifiers, «onbekend», «geen»
         problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
     if problems:
         raise InputError(problems)

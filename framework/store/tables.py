@@ -87,8 +87,9 @@ assessments = Table(
     Column("updated_by", String, nullable=False),
     Column("year", Integer),  # migration 2
     Column("author_key", String),  # migration 4: the author folded for a match on part of the name
-    Column("national_budget_eur", BigInteger),  # migration 6 (to be 7): meta.national_budget_eur
-    Column("aid_requested_eur", BigInteger),  # migration 6 (to be 7): key_figures.aid_requested_eur
+    Column("national_budget_eur", BigInteger),  # migration 6: meta.national_budget_eur
+    Column("aid_requested_eur", BigInteger),  # migration 6: key_figures.aid_requested_eur
+    Column("dossier", String),  # migration 7: the IPCEI dossier (framework.dossier.dossier_key)
 )
 
 revisions = Table(
@@ -202,6 +203,16 @@ issued_pdfs = Table(  # migration 5: every advice PDF this store issued, by its 
     Column("issued_by", String, nullable=False),
 )
 
+phase_links = Table(  # migration 7: a next-phase assessment (assessment_id) started from a signed-off one
+    "phase_links",
+    metadata,
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
+    Column("based_on", String(32), ForeignKey("assessments.id"), nullable=False),
+    Column("based_on_revision", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String, nullable=False),
+)
+
 DATA_TABLES = (
     "frameworks",
     "assessments",
@@ -212,4 +223,5 @@ DATA_TABLES = (
     "signoffs",
     "supersessions",
     "issued_pdfs",
+    "phase_links",
 )
