@@ -58,6 +58,7 @@ def citations(d: dict[str, Any], question: Question, *, disabled: bool) -> None:
         disabled=disabled or not entries,
         help=tr("evidence_cite_help"),
         placeholder=tr("evidence_cite_placeholder"),
+        select_all=False,  # Streamlit's «Select all» is English only
         on_change=_set_citations,
         args=(d, question.id, key),
     )
