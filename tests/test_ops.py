@@ -44,8 +44,13 @@ def test_instances_starting_together_migrate_exactly_once(store_url):
     # script an earlier test left as __main__ in this worker).
     start_at = time.time() + 8
     processes = [
-        subprocess.Popen([sys.executable, "-c", _INSTANCE, store_url, str(start_at)], cwd=ROOT, text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", _INSTANCE, store_url, str(start_at)],
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(INSTANCES)
     ]
     outcomes = []

@@ -22,6 +22,7 @@ from framework.i18n import catalog, format_date, format_datetime, format_eur, t
 from framework.localtime import local_zone, to_local
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
+from framework.report.coverage import coverage_view
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
@@ -325,6 +326,7 @@ def build_view(
             "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
         },
         "parts": parts,
+        "coverage": coverage_view(result.coverage, lang),  # the Commission's criteria (framework.criteria)
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
