@@ -10,7 +10,7 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import findings, guard, signoff, state
+from ui import coverage, findings, guard, signoff, state
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
 from ui.services import pdf_bytes, pdf_viewer_available
@@ -67,6 +67,9 @@ if check.deviations:
             if st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
                 target = deviation.question
 deviating = {(d.question, d.field): d for d in check.deviations}
+
+# --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
+target = coverage.show(check.coverage) or target
 
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))

@@ -243,3 +243,21 @@ def coverage(framework: Framework, assessment: Assessment) -> Coverage | None:
     if criteria is None:
         return None
     return compute(criteria, framework, assessment)
+
+
+def summary_lines(coverage: Coverage, lang: str) -> list[str]:
+    """The short block of ``ipcei check``: the counts, then each criterion not (fully) covered, with what is missing."""
+    counts = coverage.counts()
+    title = t("criteria_title", lang)
+    lines = [f"{title} ({coverage.criteria.id} {coverage.criteria.version}): "]
+    lines[0] += t("criteria_counts", lang, total=len(coverage.items), **counts)
+    for item in coverage.items:
+        if item.status is Status.COVERED:
+            continue
+        criterion = item.criterion
+        line = f"  [{item.status_label(lang)}] {criterion.reference(lang)} {criterion.name(lang)}"
+        if item.missing:
+            line += ": " + t("criteria_missing", lang, items="; ".join(e.label(lang) for e in item.missing))
+        lines.append(line)
+        lines += [f"    {t('criteria_contradicted', lang, reason=reason(lang))}" for reason in item.contradictions]
+    return lines
