@@ -54,4 +54,4 @@ def show(coverage: Coverage | None, context: str = "review") -> str | None:
 
 def _evidence(evidence: Evidence) -> str:
     label = evidence.label(lang())
-    return f"{label}: {evidence.value(lang())}" if evidence.value is not None else label
+    return f"{label}: {evidence.value(lang())}" if evidence.has_value else label

@@ -16,14 +16,15 @@ Coverage is computed from the assessment in memory: no store call, a few diction
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from framework import fieldtypes
 from framework.assessment import Assessment, is_empty
 from framework.i18n import format_date, format_eur, t
-from framework.models import FieldType, Framework, Text
+from framework.models import AnswerField, FieldType, Framework, Question, Text
 from framework.rules import Finding, holds
 
 from .model import Criteria, Criterion, criteria_for, sha_of
@@ -40,19 +41,34 @@ STATUSES = (Status.COVERED, Status.PARTLY, Status.NOT_COVERED)
 
 @dataclass(frozen=True)
 class Evidence:
-    """One answer a criterion rests on: where (``q4.failures``), its label, answered or not, and a short value."""
+    """One answer a criterion rests on: where (``q4.failures``), answered or not, its label and a short value.
+
+    Label and value are made in the language asked for, when asked (the review page reruns often; most rows are
+    never shown in both languages).
+    """
 
     ref: str
-    label: Text
     answered: bool
-    value: Text | None = None  # verdicts, amounts, numbers, dates; None for a free text or list (or unanswered)
     question: str | None = None  # the question id, for a jump to it
+    _label: Callable[[str], str] = field(default=str, repr=False, compare=False)
+    _value: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
+    def label(self, lang: str) -> str:
+        return self._label(lang)
+
+    @property
+    def has_value(self) -> bool:
+        """Whether a short value is shown (verdicts, amounts, numbers, dates; not a free text, list or nothing)."""
+        return self._value is not None
+
+    def value(self, lang: str) -> str:
+        return self._value(lang) if self._value is not None else ""
 
     def as_dict(self, lang: str | None) -> dict[str, Any]:
         data: dict[str, Any] = {"ref": self.ref, "answered": self.answered}
-        data["label"] = self.label(lang) if lang else {"nl": self.label.nl, "en": self.label.en}
-        if self.value is not None:
-            data["value"] = self.value(lang) if lang else {"nl": self.value.nl, "en": self.value.en}
+        data["label"] = self.label(lang) if lang else {"nl": self.label("nl"), "en": self.label("en")}
+        if self.has_value:
+            data["value"] = self.value(lang) if lang else {"nl": self.value("nl"), "en": self.value("en")}
         return data
 
 
@@ -135,7 +151,7 @@ def key_figure(assessment: Assessment, name: str) -> Any:
     return getattr(block, name, None)
 
 
-def _both(make: Any) -> Text:
+def _both(make: Callable[[str], str]) -> Text:
     return Text(nl=make("nl"), en=make("en"))
 
 
@@ -152,34 +168,64 @@ def _key_figure_value(name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def _fields(framework: Framework) -> dict[str, tuple[Question, AnswerField]]:
+    """Every ``question.field`` of a framework, looked up once per framework object."""
+    cached = _FIELDS.get(id(framework))
+    if cached is not None and cached[0] is framework:
+        return cached[1]
+    found = {f"{q.id}.{f.id}": (q, f) for q in framework.questions() for f in q.fields}
+    if len(_FIELDS) > 32:
+        _FIELDS.clear()
+    _FIELDS[id(framework)] = (framework, found)  # holds the framework, so its id is not reused meanwhile
+    return found
+
+
+_FIELDS: dict[int, tuple[Framework, dict[str, tuple[Question, AnswerField]]]] = {}
+_PLAIN = (FieldType.TEXT, FieldType.LIST, FieldType.SOURCES)  # shown by their label only
+
+
 def _evidence(framework: Framework, assessment: Assessment, ref: str) -> Evidence:
     owner, name = ref.split(".", 1)
     if owner == "key_figures":
         value = key_figure(assessment, name)
-        label = _both(lambda lang: t("criteria_key_figure", lang, name=t(f"criteria_kf_{name}", lang)))
         answered = not is_empty(value)
-        shown = _both(lambda lang: _key_figure_value(name, value, lang)) if answered else None
-        return Evidence(ref, label, answered, shown)
+        return Evidence(
+            ref,
+            answered,
+            None,
+            lambda lang: t("criteria_key_figure", lang, name=t(f"criteria_kf_{name}", lang)),
+            (lambda lang: _key_figure_value(name, value, lang)) if answered else None,
+        )
     if owner == "meta":
         value = getattr(assessment.meta, name, None)
-        label = _both(lambda lang: t(f"criteria_meta_{name}", lang))
         answered = not is_empty(value)
-        shown = _both(lambda lang: _meta_value(framework, name, value, lang)) if answered else None
-        return Evidence(ref, label, answered, shown)
-    question = framework.question(owner)
-    answer_field = question.field(name) if question is not None else None
-    if question is None or answer_field is None:  # pragma: no cover - references are checked at load
-        return Evidence(ref, Text(nl=ref, en=ref), False)
+        return Evidence(
+            ref,
+            answered,
+            None,
+            lambda lang: t(f"criteria_meta_{name}", lang),
+            (lambda lang: _meta_value(framework, name, value, lang)) if answered else None,
+        )
+    found = _fields(framework).get(ref)
+    if found is None:  # pragma: no cover - references are checked at load
+        return Evidence(ref, False, None, lambda lang: ref)
+    question, answer_field = found
     value = assessment.value(owner, name)
-    heading = "criteria_evidence_question" if question.number.isdigit() else "criteria_evidence_conclusion"
-    label = _both(lambda lang: t(heading, lang, number=question.number, field=answer_field.label(lang)))
     answered = not is_empty(value)
-    shown = None
-    if answered and answer_field.type not in (FieldType.TEXT, FieldType.LIST, FieldType.SOURCES):
+    heading = "criteria_evidence_question" if question.number.isdigit() else "criteria_evidence_conclusion"
+
+    def shown(lang: str) -> str:
         from framework.draft import display_value
 
-        shown = _both(lambda lang: display_value(answer_field, value, lang))
-    return Evidence(ref, label, answered, shown, question.id)
+        return display_value(answer_field, value, lang)
+
+    return Evidence(
+        ref,
+        answered,
+        question.id,
+        lambda lang: t(heading, lang, number=question.number, field=answer_field.label(lang)),
+        shown if answered and answer_field.type not in _PLAIN else None,
+    )
 
 
 def _meta_value(framework: Framework, name: str, value: Any, lang: str) -> str:

@@ -248,11 +248,22 @@ def _parsed(path: str, mtime_ns: int) -> tuple[Criteria, LineMap, str]:
 
 
 def _checked(path: str, mtime_ns: int, framework: Framework) -> Criteria:
+    """The file's criteria, their references checked against ``framework`` once per file version and framework."""
+    key = (path, mtime_ns, id(framework))
+    known = _CHECKED.get(key)
+    if known is not None and known[0] is framework:
+        return known[1]
     criteria, lines, _sha = _parsed(path, mtime_ns)
     problems = reference_problems(criteria, framework, path, lines)
     if problems:
         raise InputError(problems)
+    if len(_CHECKED) > 32:
+        _CHECKED.clear()
+    _CHECKED[key] = (framework, criteria)  # holds the framework, so its id is not reused meanwhile
     return criteria
+
+
+_CHECKED: dict[tuple[str, int, int], tuple[Framework, Criteria]] = {}
 
 
 def criteria_path() -> Path:
@@ -267,10 +278,11 @@ def criteria_for(framework: Framework) -> Criteria | None:
         InputError: the criteria file is missing or invalid, or names what this framework version lacks.
     """
     path = criteria_path()
-    criteria, _lines, _sha = _parsed(str(path), _mtime(path))
+    mtime = _mtime(path)
+    criteria, _lines, _sha = _parsed(str(path), mtime)
     if criteria.framework != framework.id:
         return None
-    return _checked(str(path), _mtime(path), framework)
+    return _checked(str(path), mtime, framework)
 
 
 def sha_of(criteria: Criteria) -> str:

@@ -15,7 +15,7 @@ from framework.i18n import format_date, t
 
 def _item(evidence: Any, lang: str) -> str:
     label = evidence.label(lang)
-    return f"{label}: {evidence.value(lang)}" if evidence.value is not None else label
+    return f"{label}: {evidence.value(lang)}" if evidence.has_value else label
 
 
 def coverage_view(coverage: Any, lang: str) -> dict[str, Any] | None:
