@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.i18n import format_date, t
+from framework.i18n import t
 
 
 def _item(evidence: Any, lang: str) -> str:
@@ -47,7 +47,7 @@ def coverage_view(coverage: Any, lang: str) -> dict[str, Any] | None:
         "version": criteria.version,
         "sha256": coverage.sha256,
         "title": criteria.title(lang),
-        "source": f"{criteria.source.reference}; {format_date(criteria.source.date, lang)}",
+        "source": criteria.source.reference,  # it names the Official Journal and its date
         "counts": t("criteria_counts", lang, total=len(rows), **counts),
         "rows": rows,
     }
