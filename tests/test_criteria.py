@@ -420,3 +420,18 @@ def test_the_word_document_has_the_coverage_section(framework):
         assert row.cells[1].text == "covered" and "Germany" in row.cells[2].text
         sha = identity(load_criteria(CRITERIA, framework))
         assert any(p.startswith("Criteria: ") and sha in p for p in paragraphs)
+
+
+def test_a_criterion_not_covered_leaves_an_untouched_step_empty(framework):
+    """In notificatie a new assessment has every cumulative criterion open (errors), yet no step counts as done."""
+    from framework import draft
+    from framework.draft import StepState
+
+    assessment, _ = loaded("ipcei-onvolledig")
+    empty = with_phase(assessment.model_copy(update={"answers": {}}), "notificatie")
+    result = check(framework, empty)
+    assert {f.severity for f in result.consistency if f.rule.startswith("criterion-")} == {Severity.ERROR}
+    # seven cumulative criteria; two rest also on the member states the general data already names
+    assert len([f for f in result.consistency if f.rule.startswith("criterion-")]) == 5
+    states = draft.step_states(framework, empty, result)
+    assert states["q12"] == StepState.EMPTY and draft.progress(states) == (0, len(framework.questions()))

@@ -37,6 +37,12 @@ class Status(StrEnum):
 
 
 STATUSES = (Status.COVERED, Status.PARTLY, Status.NOT_COVERED)
+FINDING_PREFIX = "criterion-"  # the rule of a finding «cumulative criterion not covered»: criterion-<id>
+
+
+def is_criterion_finding(finding: Finding) -> bool:
+    """Whether a finding says a criterion is not covered (it is about answers not given, as completeness is)."""
+    return finding.rule.startswith(FINDING_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -268,7 +274,7 @@ def not_covered_finding(criteria: Criteria, item: CriterionCoverage, phase: str)
             evidence="; ".join(e.label(lang) for e in item.evidence),
         )
 
-    return Finding(f"criterion-{criterion.id}", criteria.severity(phase), questions, _both(message))
+    return Finding(f"{FINDING_PREFIX}{criterion.id}", criteria.severity(phase), questions, _both(message))
 
 
 def compute(criteria: Criteria, framework: Framework, assessment: Assessment) -> Coverage:
