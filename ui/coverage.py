@@ -43,12 +43,12 @@ def show(coverage: Coverage | None, context: str = "review") -> str | None:
                     st.caption(plain(tr("criteria_answered_by", items=answered)))
                 if item.missing:
                     st.caption(plain(tr("criteria_missing", items="; ".join(e.label(here) for e in item.missing))))
-                    first = next((e.question for e in item.missing if e.question), None)
-                    key = f"{context}|criterion|{criterion.id}"
-                    if first and st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
-                        target = first
                 for reason in item.contradictions:
                     st.caption(plain(tr("criteria_contradicted", reason=reason(here))))
+                first = next((e.question for e in item.missing if e.question), None)
+                key = f"{context}|criterion|{criterion.id}"
+                if first and st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
+                    target = first
     return target
 
 

@@ -68,9 +68,6 @@ if check.deviations:
                 target = deviation.question
 deviating = {(d.question, d.field): d for d in check.deviations}
 
-# --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
-target = coverage.show(check.coverage) or target
-
 # --- the advice PDF ---
 st.header(tr("ui_review_pdf"))
 canonical = canonical_json(assessment)
@@ -124,6 +121,9 @@ if sheet is not None:
         st.caption(tr("ui_pdf_name", name=plain(file_name)) + " · " + plain(word_name))
     except (ImportError, IpceiError) as exc:
         st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
+
+# --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
+target = coverage.show(check.coverage) or target
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])
