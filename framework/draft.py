@@ -66,9 +66,15 @@ def steps(framework: Framework) -> list[Step]:
 
 
 def step_states(framework: Framework, assessment: Assessment, check: Check) -> dict[str, StepState]:
-    """The state of every step: findings win over completeness; an untouched question is empty."""
+    """The state of every step: findings win over completeness; an untouched question is empty.
+
+    A criterion of the Commission that is not covered is about answers not yet given: like completeness, it does not
+    make a question «has findings» (nor an untouched one done).
+    """
+    from framework.criteria.coverage import is_criterion_finding
+
     states: dict[str, StepState] = {}
-    consistency = {q for f in check.consistency for q in f.questions}
+    consistency = {q for f in check.consistency if not is_criterion_finding(f) for q in f.questions}
     incomplete = {q for f in check.completeness for q in f.questions}
     meta_problem = bool(meta_problems(framework, assessment.meta))
     states[META_STEP] = StepState.FINDINGS if meta_problem else StepState.COMPLETE

@@ -258,9 +258,11 @@ def assessment_from_bytes(
 
 
 def kind_of(data: Any) -> str:
-    """'framework' or 'assessment', judged from the document's ``format`` key (or its shape)."""
+    """'framework', 'assessment' or 'criteria', judged from the document's ``format`` key (or its shape)."""
     if isinstance(data, dict):
         fmt = str(data.get("format", ""))
+        if fmt.startswith("ipcei-criteria/"):
+            return "criteria"
         if fmt.startswith("ipcei-framework/") or "parts" in data:
             return "framework"
         if fmt.startswith("ipcei-assessment/") or "answers" in data or "meta" in data:
@@ -269,9 +271,16 @@ def kind_of(data: Any) -> str:
 
 
 def validate_file(path: str | Path, *, framework: Framework | None = None) -> tuple[str, Any]:
-    """Validate one framework or assessment file; returns its kind and the validated object."""
+    """Validate one framework, assessment or criteria file; returns its kind and the validated object.
+
+    A criteria file (``criteria.yaml``) is checked against the current framework (:mod:`framework.criteria`).
+    """
     data, lines = read_file(path)
     kind = kind_of(data)
+    if kind == "criteria":
+        from framework.criteria import load_criteria
+
+        return kind, load_criteria(path, default_framework())
     if kind == "framework":
         return kind, framework_from_data(data, str(path), lines)
     if kind == "assessment":

@@ -18,6 +18,7 @@ from framework.marks import answered
 from framework.models import Condition, FieldType, Framework, Severity, Text
 
 if TYPE_CHECKING:
+    from framework.criteria import Coverage
     from framework.suggestions import Deviation, Suggestion
 
 
@@ -53,6 +54,7 @@ class Check:
     consistency: list[Finding] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
+    coverage: Coverage | None = None  # the Commission's criteria (framework.criteria); None where none apply
 
     @property
     def findings(self) -> list[Finding]:
@@ -71,6 +73,7 @@ class Check:
             "consistency": [f.as_dict(lang) for f in self.consistency],
             "suggestions": [s.as_dict(lang) for s in self.suggestions],
             "deviations": [d.as_dict(lang) for d in self.deviations],
+            "criteria": self.coverage.as_dict(lang) if self.coverage is not None else None,
         }
 
 
@@ -178,11 +181,14 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 
 
 def check(framework: Framework, assessment: Assessment) -> Check:
-    """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations."""
+    """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations, and
+    the coverage of the Commission's criteria (a cumulative criterion not covered is a finding)."""
+    from framework.criteria import coverage  # coverage reads conditions through holds()
     from framework import evidence, keyfigures
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
     found = suggestions(framework, assessment)
+    covered = coverage(framework, assessment)
     return Check(
         completeness=completeness(framework, assessment),
         consistency=[
@@ -190,9 +196,11 @@ def check(framework: Framework, assessment: Assessment) -> Check:
             *consistency(framework, assessment),
             *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
             *evidence.findings(framework, assessment),
+            *(covered.findings if covered is not None else ()),
         ],
         suggestions=found,
         deviations=deviations(framework, assessment, found),
+        coverage=covered,
     )
 
 

@@ -168,7 +168,8 @@ def test_check_json(capsys):
     assert code == EXIT_OK
     data = json.loads(out)
     assert data["complete"] is False
-    assert [f["rule"] for f in data["consistency"]] == ["failure-contradiction"]
+    rules = ["failure-contradiction", "criterion-cofinancing", "criterion-do-no-significant-harm"]
+    assert [f["rule"] for f in data["consistency"]] == rules
     assert data["consistency"][0]["message"] == {
         "nl": "Vraag 4 noemt tegelijk «geen falen aangetoond» en een vorm van falen.",
         "en": "Question 4 lists «no failure shown» together with a kind of failure.",

@@ -90,8 +90,9 @@ def test_summary_page_holds_the_whole_advice_and_every_condition(path, lang, tmp
 def test_no_page_within_the_questions_is_less_than_a_third_full(path, lang, tmp_path):
     pdf = pdf_of(path.stem, lang)
     pages = page_texts(pdf)
-    signoff_title = t("report_signoff", lang)
-    signoff = next(i for i, text in enumerate(pages) if i > 2 and f"\n{signoff_title}\n" in f"\n{text}\n")
+    # the questions end where the coverage of the Commission's criteria (or, without it, the sign-off) starts a page
+    ends = (t("criteria_title", lang), t("report_signoff", lang))
+    signoff = next(i for i, text in enumerate(pages) if i > 2 and any(f"\n{e}\n" in f"\n{text}\n" for e in ends))
     fills = body_fill(pdf, tmp_path)
     # from the page after the summary to the last page before the one the questions end on
     within = list(range(2, signoff - 1))

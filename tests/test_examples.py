@@ -27,8 +27,12 @@ DESIGNED = {
     "ipcei-waterstof": {"consistency": [], "advice": "deelnemen"},
     # a fictitious initiative with three member states, in verkenning and with a negative advice: a note, not a warning
     "ipcei-negatief-advies": {"consistency": ["few-member-states-noted"], "advice": "niet_deelnemen"},
-    # a draft: q4 names market failure and «no failure shown» together; q11, q13, A, B and 14 still open
-    "ipcei-onvolledig": {"consistency": ["failure-contradiction"], "advice": None},
+    # a draft: q4 names market failure and «no failure shown» together; q11, q13, A, B and 14 still open, so two
+    # cumulative criteria of the Commission are not covered yet (a note in verkenning, criteria.yaml)
+    "ipcei-onvolledig": {
+        "consistency": ["failure-contradiction", "criterion-cofinancing", "criterion-do-no-significant-harm"],
+        "advice": None,
+    },
 }
 FACTS = {  # Kamerstuk 29 826, nr. 147, Tabel 5
     "ipcei-micro-elektronica": ("elektronica", 230_000_000),
@@ -154,7 +158,7 @@ def test_the_draft_has_its_gaps():
     assert assessment.meta.status == Status.CONCEPT
     assert [f.field for f in result.completeness if f.rule == "required"] == DRAFT_OPEN
     assert [(f.rule, f.field) for f in result.completeness if f.rule != "required"] == [("too-short", "q5.answer")]
-    assert [f.severity.value for f in result.consistency] == ["error"]
+    assert [f.severity.value for f in result.consistency] == ["error", "info", "info"]  # criteria: a note in verkenning
     assert {f"{s.question}.{s.field}": s.value for s in result.suggestions} == {
         # Q4 says «ja», so never «nee» (that would contradict Q4); the contradictory «geen falen aangetoond» keeps
         # it from «ja»

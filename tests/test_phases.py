@@ -248,3 +248,27 @@ def test_a_sign_off_in_an_earlier_phase_is_refused(store):
         wf.sign_off(store, record.id, APPROVER)
     assert "phases_backwards" in refused.value.keys
     assert store.get(record.id).status == "ter_review" and store.signoff(record.id) is None
+
+
+def test_coverage_of_the_criteria_that_changed_is_named(store):
+    from datetime import date
+
+    from framework.keyfigures import KeyFigures
+
+    base = first_phase(store)
+    record = phases.start_next_phase(store, base, AUTHOR)
+    untouched = phases.changes_since(store, record, "nl")
+    assert untouched.extra["criteria"] == ()  # carried over unchanged: the coverage is the same
+    figures = KeyFigures(
+        cofinancing_pct=40, funding_gap_eur=100_000_000, aid_requested_eur=80_000_000, nl_direct_participants=5,
+        nl_direct_smes=2, nl_indirect_partners=10, cost_share_rdi_pct=50, cost_share_fid_pct=30,
+        cost_share_infrastructure_pct=20, start_date=date(2024, 1, 1), fid_date=date(2026, 1, 1),
+        end_date=date(2030, 12, 31), eu_call_date=date(2023, 3, 1),
+    )  # fmt: skip
+    a = record.assessment
+    wf.save(store, record.id, a.model_copy(update={"key_figures": figures}), AUTHOR, record.revision)
+    found = phases.changes_since(store, store.get(record.id), "nl")
+    changes = {c.key: (c.was, c.now) for c in found.extra["criteria"]}
+    assert changes, "key figures that give evidence must change the coverage of some criterion"
+    assert all(now == "gedekt" and was != "gedekt" for was, now in changes.values()), changes
+    assert "Dekking van de criteria van de Commissie" in "\n".join(found.lines())

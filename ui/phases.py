@@ -64,7 +64,7 @@ def since_section(d: dict[str, Any]) -> None:
             st.success(tr("phases_since_nothing"), icon=":material/check_circle:")
             return
         empty = tr("phases_since_empty")
-        for key, items in (("verdicts", found.verdicts), ("figures", found.figures)):
+        for key, items in (("verdicts", found.verdicts), ("figures", found.figures), *found.extra.items()):
             if items:
                 st.subheader(tr(f"phases_since_{key}"))
                 for c in items:

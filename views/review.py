@@ -10,7 +10,7 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import findings, guard, keyfigures_form, signoff, state
+from ui import coverage, findings, guard, keyfigures_form, signoff, state
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -123,6 +123,9 @@ if sheet is not None:
         st.caption(tr("ui_pdf_name", name=plain(file_name)) + " · " + plain(word_name))
     except (ImportError, IpceiError) as exc:
         st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
+
+# --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
+target = coverage.show(check.coverage) or target
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])

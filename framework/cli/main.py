@@ -112,6 +112,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"\n{t('checks_deviations', lang)}: {len(result.deviations)}")
     for deviation in result.deviations:
         print(f"  {deviation.question}.{deviation.field}: {terminal_text(deviation.sentence(lang))}")
+    if result.coverage is not None:
+        from framework.criteria.coverage import summary_lines
+
+        print("\n" + "\n".join(summary_lines(result.coverage, lang)))
     return EXIT_OK
 
 

@@ -6,8 +6,9 @@ figures and metadata that changed, the findings that are new or resolved (the fr
 and a word diff of every answer text that changed. The page, the advice PDF and ``ipcei compare --since`` draw
 what :func:`since` returns; nothing here renders.
 
-Criteria coverage (``framework.criteria``, issue #16 item 2) is not compared yet: :data:`EXTRA_SECTIONS` is the
-hook where it goes (a function ``(base, current, lang) -> list[FigureChange]`` per section).
+Further sections go in :data:`EXTRA_SECTIONS` (a function ``(base, current, lang) -> list[FigureChange]`` per
+section; its heading is the catalog text ``phases_since_<name>``): the coverage of the Commission's criteria
+(``framework.criteria``) is one.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class Since:
             return [*out, t("phases_since_nothing", lang)]
         for key, items in (("verdicts", self.verdicts), ("figures", self.figures), *self.extra.items()):
             if items:
-                out.append(t(f"phases_since_{key}", lang) if key in ("verdicts", "figures") else key)
+                out.append(t(f"phases_since_{key}", lang))
                 out += [f"  {c.label}: {c.was or empty} → {c.now or empty}" for c in items]
         if self.findings:
             out.append(t("phases_since_findings", lang))
@@ -120,8 +121,24 @@ class Since:
         return out
 
 
-# Further sections (criteria coverage, when framework.criteria lands): name -> (base, current, lang) -> changes.
-EXTRA_SECTIONS: dict[str, Callable[[Subject, Subject, str], list[FigureChange]]] = {}
+def _coverage_changes(base: Subject, current: Subject, lang: str) -> list[FigureChange]:
+    """The criteria whose coverage changed (covered / partly / not covered), in the criteria's order."""
+    from framework.criteria import coverage
+
+    was, now = coverage(base.framework, base.assessment), coverage(current.framework, current.assessment)
+    if was is None or now is None:
+        return []
+    found = []
+    for item in now.items:
+        before = was.item(item.criterion.id)
+        if before is not None and before.status is not item.status:
+            label = f"{item.criterion.section} · {item.criterion.name(lang)}"
+            found.append(FigureChange(item.criterion.id, label, before.status_label(lang), item.status_label(lang)))
+    return found
+
+
+# Further sections: name -> (base, current, lang) -> changes; the heading is the catalog text phases_since_<name>.
+EXTRA_SECTIONS: dict[str, Callable[[Subject, Subject, str], list[FigureChange]]] = {"criteria": _coverage_changes}
 
 
 def _label(change: Change, lang: str) -> str:

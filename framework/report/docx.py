@@ -22,6 +22,7 @@ from framework.assessment import Assessment, reveal_hidden
 from framework.errors import ReportError
 from framework.i18n import t
 from framework.models import Framework
+from framework.report.coverage import criteria_reference, write_coverage
 
 VARIANTS = ("advies", "beslisnota")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -321,6 +322,8 @@ def write_signoff(w: Writer, view: dict[str, Any]) -> None:
             w.para(line, style="List Bullet")
     doc = view["doc"]
     w.labelled(w.t("report_framework"), f"{doc['framework_title']} ({doc['framework_id']} {doc['framework_version']})")
+    if criteria := criteria_reference(view):
+        w.labelled(w.t("criteria_reference"), criteria)
     w.labelled(w.t("report_hash"), doc["hash"])
     w.para(w.t("report_hash_explained"), italic=True)
 
@@ -338,6 +341,7 @@ def build_advies(w: Writer, view: dict[str, Any]) -> None:
     write_summary(w, view)
     w.doc.add_page_break()
     write_assessment(w, view)
+    write_coverage(w, view)
     w.doc.add_page_break()
     write_signoff(w, view)
 
@@ -376,6 +380,7 @@ def build_beslisnota(w: Writer, view: dict[str, Any]) -> None:
     w.doc.add_page_break()
     w.heading(w.t("doc_beslisnota_annex"), 1)
     write_assessment(w, view, level=1)
+    write_coverage(w, view)
     write_signoff(w, view)
 
 

@@ -81,7 +81,7 @@ def since_block(found: Any) -> SinceBlock:
     for name, items in found.extra.items():
         if items:
             lines = [SinceLine(label=c.label, was=c.was, now=c.now) for c in items]
-            sections.append(SinceSection(heading=name, kind="values", lines=lines))
+            sections.append(SinceSection(heading=t(f"phases_since_{name}", lang), kind="values", lines=lines))
     if found.findings:
         lines = [
             SinceLine(

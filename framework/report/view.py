@@ -25,6 +25,7 @@ from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
 from framework.report.annex import evidence_annex
 from framework.report.phase_view import PhaseNotes
+from framework.report.coverage import coverage_view
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
@@ -366,6 +367,7 @@ def build_view(
         },
         "parts": parts,
         "evidence": evidence_annex(framework, assessment, lang),  # the register, as an annex
+        "coverage": coverage_view(result.coverage, lang),  # the Commission's criteria (framework.criteria)
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
