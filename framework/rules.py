@@ -183,8 +183,8 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations, and
     the coverage of the Commission's criteria (a cumulative criterion not covered is a finding)."""
-    from framework.criteria import coverage  # coverage reads conditions through holds()
     from framework import evidence, keyfigures
+    from framework.criteria import coverage  # coverage reads conditions through holds()
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
     found = suggestions(framework, assessment)

@@ -24,8 +24,8 @@ from framework.marks import unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.report import summary as summary_view
 from framework.report.annex import evidence_annex
-from framework.report.phase_view import PhaseNotes
 from framework.report.coverage import coverage_view
+from framework.report.phase_view import PhaseNotes
 from framework.rules import check
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
