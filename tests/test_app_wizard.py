@@ -77,6 +77,21 @@ def test_autosave_on_every_change_and_on_save():
     assert texts(at.header) == ["Vraag 1. Aanleiding"]
 
 
+def test_a_change_that_comes_back_to_what_is_stored_makes_no_revision():
+    record = stored(_partial())
+    at = open_in_wizard(person_app(), record.id, "q3")
+    box = key(at, "q3", "objectives")
+    before = at.text_area(key=box).value
+    at.text_area(key=box).input("Een doel dat weer weggaat").run()
+    assert open_store().get(record.id).revision == record.revision + 1
+    at.text_area(key=box).input(before).run()  # back as it was stored first: a change, saved
+    assert open_store().get(record.id).revision == record.revision + 2
+    draft(at)["dirty"] = True  # marked changed (a widget that reports its value again), the same content
+    at.button(key="nav|next").click().run()
+    assert open_store().get(record.id).revision == record.revision + 2  # no revision without a change
+    assert not draft(at)["dirty"]
+
+
 def test_suggestion_with_reasoning_can_be_accepted():
     record = stored(_partial())
     at = open_in_wizard(person_app(), record.id, "conclusion_a")

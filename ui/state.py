@@ -12,6 +12,7 @@ page switches; widget state itself is dropped by Streamlit when a widget is not 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -73,11 +74,18 @@ def open_record(record: Any, step: str | None = None) -> dict[str, Any]:
         "status": str(getattr(record, "status", "")),
         "framework_sha": getattr(record, "framework_sha256", None),
     }
+    d["stored"] = content_key(d["data"])
     st.session_state[DRAFT] = d
     st.session_state.pop(CONFLICT, None)
     st.session_state.pop(SAVE_ERROR, None)
     st.session_state[STEP] = step or "q1"
     return d
+
+
+def content_key(data: dict[str, Any]) -> str:
+    """What a save would change, as one string: the data without the date of the last change (set on save)."""
+    meta = {k: v for k, v in (data.get("meta") or {}).items() if k != "updated"}
+    return json.dumps({**data, "meta": meta}, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _iso(value: Any) -> str:
@@ -217,6 +225,9 @@ def save() -> str:
         return "unchanged"
     if st.session_state.get(CONFLICT):
         return "conflict"
+    if d.get("stored") == content_key(d["data"]):  # marked changed, but equal to what is stored: no revision
+        d["dirty"] = False
+        return "unchanged"
     from framework import workflow
     from framework.gates import GateError
     from ui import identity  # ui.identity imports this module
@@ -246,6 +257,7 @@ def save() -> str:
     d.update(
         revision=record.revision,
         dirty=False,
+        stored=content_key(d["data"]),
         saved_at=_iso(getattr(record, "updated_at", None)),
         saved_by=getattr(record, "updated_by", ""),
         status=str(getattr(record, "status", d["status"])),
