@@ -43,3 +43,27 @@ def test_a_duplicate_id_and_a_bad_id_are_refused_beside_the_form():
     messages = [m for m in texts(at.markdown) if m.startswith(":red[")]
     assert len(messages) == 1 and "Niet toegevoegd" in messages[0] and "id" in messages[0], messages
     assert [e.id for e in open_store().get(record.id).assessment.evidence] == ["B1"]
+
+
+def test_the_review_page_shows_the_citations_and_the_register():
+    from app_support import app
+
+    from framework.evidence import EvidenceEntry
+
+    assessment = full_assessment()
+    register = [
+        EvidenceEntry(id="A1", kind="aanname", title="Drie bedrijven doen mee aan de nationale call"),
+        EvidenceEntry(id="B1", kind="bron", title="Kamerbrief", reference="Kamerstuk 29 826, nr. 147"),
+    ]
+    assessment = assessment.model_copy(
+        update={"format": "ipcei-assessment/2", "evidence": register, "citations": {"q12": ["A1", "B1"]}}
+    )
+    record = stored(assessment)
+    at = app()
+    at.query_params["id"] = record.id
+    at.switch_page("views/review.py").run()
+    assert not at.exception, at.exception
+    assert "Onderbouwing uit het register: [A1], [B1]" in texts(at.caption)
+    (table,) = [frame.value for frame in at.dataframe if "Aangehaald bij" in frame.value.columns]
+    rows = {row["Id"]: row for row in table.to_dict("records")}
+    assert rows["[A1]"]["Aangehaald bij"] == "vraag 12" and rows["[B1]"]["Soort"].startswith("bron")

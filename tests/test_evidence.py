@@ -193,3 +193,24 @@ def test_the_three_way_merge_keeps_a_register_edit_and_asks_when_both_changed_it
     assert [c.key for c in merge.to_choose(found)] == ["evidence.entries"]
     chosen = merge.merge(theirs, found, take_mine={"evidence.entries"})
     assert chosen["evidence"][1]["status"] == "vervallen"
+
+
+def test_each_question_names_the_entries_it_cites_and_the_word_document_has_the_register():
+    from docx import Document
+
+    from framework.report.docx import render_docx
+    from framework.report.render import render_html
+
+    assessment, framework = assessment_from_data(_data(), "r.yaml")
+    html = render_html(assessment, framework, lang="nl")
+    q12 = html[html.index('id="q12"') : html.index('id="q13"')]
+    assert "Onderbouwing uit het register" in q12 and '<a href="#evidence-A1">[A1]</a>' in q12
+    assert '<a href="#evidence-B1">[B1]</a>' in q12
+    q13 = html[html.index('id="q13"') : html.index('id="q14"')]
+    assert "Onderbouwing uit het register" not in q13  # cites nothing: no line
+    document = Document(BytesIO(render_docx(assessment, framework, lang="nl")))
+    headings = [p.text for p in document.paragraphs]
+    assert "Bijlage: register van bronnen en aannames" in headings
+    rows = {row.cells[0].text: [c.text for c in row.cells] for table in document.tables for row in table.rows}
+    assert rows["[A1]"][1] == "aanname (open)" and rows["[A1]"][3] == "vraag 12, vraag 14"
+    assert rows["[L1]"][3] == "niet aangehaald"

@@ -272,3 +272,35 @@ def test_coverage_of_the_criteria_that_changed_is_named(store):
     assert changes, "key figures that give evidence must change the coverage of some criterion"
     assert all(now == "gedekt" and was != "gedekt" for was, now in changes.values()), changes
     assert "Dekking van de criteria van de Commissie" in "\n".join(found.lines())
+
+
+def test_the_word_document_shows_the_key_figures_and_what_changed(sqlite_store):
+    from datetime import date
+
+    from docx import Document
+
+    from framework.keyfigures import KeyFigures
+    from framework.report.docx import render_docx
+
+    store = sqlite_store
+    ids = chain(store, sign_last=False)
+    record = store.get(ids[2])
+    figures = KeyFigures(aid_requested_eur=30_000_000, funding_gap_eur=50_000_000, start_date=date(2025, 1, 1))
+    record = store.get(ids[2])
+    assessment = record.assessment.model_copy(update={"key_figures": figures})
+    wf.save(store, record.id, assessment, AUTHOR, record.revision)
+    record = store.get(ids[2])
+    for variant in ("advies", "beslisnota"):
+        data = render_docx(record.assessment, store.framework_for(record), signoff=parafenlijst(store, record.id),
+                           variant=variant)  # fmt: skip
+        document = Document(io.BytesIO(data))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        text = "\n".join([p.text for p in document.paragraphs] + cells)
+        assert "Wat is er veranderd sinds het vastgestelde advies van" in text, variant
+        assert "Levensbedreigend" in text and "Ernstig" in text
+        assert "€ 30.000.000" in text and "€ 50.000.000" in text  # the key figures given
+        inserted = [r.text for p in document.paragraphs for r in p.runs if r.underline]
+        assert any(ADDED in run for run in inserted), variant  # the word diff: inserted words underlined
+    first = store.get(ids[0])
+    plain = Document(io.BytesIO(render_docx(first.assessment, store.framework_for(first))))
+    assert not any("Wat is er veranderd" in p.text for p in plain.paragraphs)

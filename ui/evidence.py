@@ -123,3 +123,32 @@ def _add(d: dict[str, Any], entry_id: str, kind: str, title: str, ref: str, day:
     d["data"].setdefault("evidence", []).append(entry.model_dump(mode="json", exclude_none=True))
     d["dirty"] = True
     return ""
+
+
+def cited_caption(assessment: Any, question_id: str) -> None:
+    """On the review page, under a question: the register entries its answers cite (nothing when none)."""
+    cited = assessment.citations.get(question_id) or []
+    if cited:
+        st.caption(f"{tr('evidence_cites')}: " + ", ".join(f"[{plain(c)}]" for c in cited))
+
+
+def register_table(framework: Any, assessment: Any) -> None:
+    """On the review page: the register with the questions that cite each entry, as the PDF's annex prints it."""
+    from framework.report.annex import evidence_annex
+    from ui.i18n import lang
+
+    rows = evidence_annex(framework, assessment, lang())
+    if not rows:
+        return
+    st.subheader(tr("evidence_annex_title"))
+    table = [
+        {
+            tr("evidence_id"): f"[{e['id']}]",
+            tr("evidence_kind"): e["kind"],
+            tr("evidence_entry"): " · ".join(x for x in (e["title"], e["reference"], e["date"]) if x),
+            tr("evidence_supports"): e["supports"],
+            tr("evidence_cited_by"): ", ".join(q["label"] for q in e["cited_by"]) or tr("evidence_not_cited"),
+        }
+        for e in rows
+    ]
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import coverage, findings, guard, keyfigures_form, signoff, state
+from ui import coverage, evidence, findings, guard, keyfigures_form, signoff, state
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -175,11 +175,14 @@ for part in framework.parts:
                 if (deviation := deviating.get((question.id, answer_field.id))) is not None:
                     suggested = deviation.suggested_label(lang())
                     st.caption(f":material/call_split: {plain(tr('checks_deviation_short', suggested=suggested))}")
+            evidence.cited_caption(assessment, question.id)
             if question.footnote:
                 st.caption(question.footnote(lang()))
             signoff.question_comments(d, question.id, reviews)
             if st.button(tr("ui_edit"), key=f"edit|{question.id}", icon=":material/edit:", type="tertiary"):
                 target = question.id
+
+evidence.register_table(framework, assessment)
 
 # --- review and sign-off ---
 signoff.panel(d, framework)

@@ -336,11 +336,16 @@ def write_assessment(w: Writer, view: dict[str, Any], level: int = 1) -> None:
 
 
 def build_advies(w: Writer, view: dict[str, Any]) -> None:
+    from framework.report.docx_phases import write_evidence, write_key_figures, write_since
+
     write_cover(w, view)
     w.doc.add_page_break()
     write_summary(w, view)
+    write_key_figures(w, view)
+    write_since(w, view)
     w.doc.add_page_break()
     write_assessment(w, view)
+    write_evidence(w, view)
     write_coverage(w, view)
     w.doc.add_page_break()
     write_signoff(w, view)
@@ -377,9 +382,14 @@ def build_beslisnota(w: Writer, view: dict[str, Any]) -> None:
             if f.type == "text" and not f.empty:
                 w.user_text(f.text)
     write_findings(w, view)
+    from framework.report.docx_phases import write_evidence, write_key_figures, write_since
+
+    write_key_figures(w, view)
+    write_since(w, view)
     w.doc.add_page_break()
     w.heading(w.t("doc_beslisnota_annex"), 1)
     write_assessment(w, view, level=1)
+    write_evidence(w, view)
     write_coverage(w, view)
     write_signoff(w, view)
 

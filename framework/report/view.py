@@ -122,6 +122,7 @@ class QuestionView:
     corrections: list[str]
     fields: list[FieldView]
     deviations: list[dict[str, str]] = field(default_factory=list)  # concluding answers that differ from a suggestion
+    citations: list[str] = field(default_factory=list)  # format /2: the register entries this answer cites
 
     def _shown(self, types: tuple[str, ...]) -> list[FieldView]:
         """Fields of these types that have an answer, or are required (then shown as not filled in)."""
@@ -279,6 +280,7 @@ def build_view(
                         for f in question.fields
                     ],
                     deviations=deviating.get(question.id, []),
+                    citations=list(assessment.citations.get(question.id, [])),
                 )
             )
         heading = part.heading(lang)
