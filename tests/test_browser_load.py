@@ -2,10 +2,11 @@
 
 Several browser sessions (four by default, `IPCEI_LOAD_SESSIONS`; Playwright contexts of one Chromium) each
 fill several steps of their own assessment with a marker text of their own, while two more edit one shared
-assessment: the second save is based on a stale revision, so the app must show the conflict and let that user choose instead of overwriting. Afterwards the
-store is read: every marker is in its own assessment only, no saved value is lost, and the shared assessment
-holds both users' text. The latency of every step (click Next until the new step is drawn and Streamlit's
-script is idle) is collected; median and 95th percentile are printed and written to /tmp/figures/load.md.
+assessment: the second save is based on a stale revision, so the app must show the conflict and let that user
+choose instead of overwriting. Afterwards the store is read: every marker is in its own assessment only, no
+saved value is lost, and the shared assessment holds both users' text. The latency of every step (click Next
+until the new step is drawn and Streamlit's script is idle) is collected; median and 95th percentile are
+printed and written to /tmp/figures/load.md.
 """
 
 from __future__ import annotations
