@@ -10,7 +10,7 @@ migration leaves the database as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -121,6 +121,33 @@ CREATE OR REPLACE FUNCTION ipcei_append_only() RETURNS trigger LANGUAGE plpgsql 
 BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only: rows cannot be changed or removed';
 END $$
 """
+
+
+def _append_only(conn: Connection, table: str) -> None:
+    """A table whose rows are never updated or deleted (a trigger refuses it, on either database)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
+            )
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+
+
+def _latest_documents(conn: Connection) -> Iterator[list[tuple[str, str]]]:
+    """The id and latest document of every assessment, in batches of 500 (never all documents in memory)."""
+    heads = text(
+        "SELECT a.id, r.document FROM assessments a "
+        "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision "
+        "WHERE a.id > :last ORDER BY a.id LIMIT 500"
+    )
+    last = ""
+    while batch := [tuple(row) for row in conn.execute(heads, {"last": last}).all()]:
+        yield batch
+        last = batch[-1][0]
 
 
 def _m2_imports_year_append_only(conn: Connection) -> None:
@@ -246,16 +273,7 @@ def _m5_issued_pdfs(conn: Connection) -> None:
         Column("issued_by", String, nullable=False),
     )
     md.create_all(conn)
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text(
-                "CREATE TRIGGER issued_pdfs_append_only BEFORE UPDATE OR DELETE ON issued_pdfs "
-                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-            )
-        )
-    else:
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(_SQLITE_APPEND_ONLY.format(table="issued_pdfs", event=event)))
+    _append_only(conn, "issued_pdfs")
 
 
 def _m6_portfolio_figures(conn: Connection) -> None:
@@ -280,13 +298,7 @@ def _m6_portfolio_figures(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE assessments ADD COLUMN national_budget_eur BIGINT"))
     conn.execute(text("ALTER TABLE assessments ADD COLUMN aid_requested_eur BIGINT"))
     conn.execute(text("CREATE INDEX ix_assessments_ipcei_created ON assessments (ipcei, created_at)"))
-    heads = text(
-        "SELECT a.id, r.document FROM assessments a "
-        "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision "
-        "WHERE a.id > :last ORDER BY a.id LIMIT 500"
-    )
-    last = ""
-    while batch := conn.execute(heads, {"last": last}).all():
+    for batch in _latest_documents(conn):
         values = [{"b_id": aid, **figures(json.loads(document))} for aid, document in batch]
         conn.execute(
             text(
@@ -295,7 +307,6 @@ def _m6_portfolio_figures(conn: Connection) -> None:
             ),
             values,
         )
-        last = batch[-1][0]
 
 
 def _m7_dossiers_phases(conn: Connection) -> None:
@@ -320,26 +331,11 @@ def _m7_dossiers_phases(conn: Connection) -> None:
     )
     md.create_all(conn)
     conn.execute(text("ALTER TABLE assessments ADD COLUMN dossier VARCHAR"))
-    rows = conn.execute(
-        text(
-            "SELECT a.id, r.document FROM assessments a "
-            "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision"
-        )
-    )
-    keys = [{"id": row.id, "dossier": dossier_key(json.loads(row.document).get("meta") or {})} for row in rows]
-    if keys:
+    for batch in _latest_documents(conn):
+        keys = [{"id": aid, "dossier": dossier_key(json.loads(document).get("meta") or {})} for aid, document in batch]
         conn.execute(text("UPDATE assessments SET dossier = :dossier WHERE id = :id"), keys)
     conn.execute(text("CREATE INDEX ix_assessments_dossier ON assessments (dossier)"))
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text(
-                "CREATE TRIGGER phase_links_append_only BEFORE UPDATE OR DELETE ON phase_links "
-                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-            )
-        )
-    else:
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(_SQLITE_APPEND_ONLY.format(table="phase_links", event=event)))
+    _append_only(conn, "phase_links")
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
