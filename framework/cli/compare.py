@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from framework import versions
+from framework.cli.output import write_file
 from framework.compare.sides import MAX_SUBJECTS, MIN_SUBJECTS, Subject, build
-from framework.errors import InputError, IpceiError, Problem, ReportError
+from framework.errors import InputError, IpceiError, Problem
 from framework.i18n import LANGUAGES, default_language
 from framework.loading import find_framework
 
@@ -145,10 +146,7 @@ def _write(args: argparse.Namespace, kind: str, comparison: Any, since: Any) -> 
     else:
         block = since_block(since) if since is not None else None
         data = render_pdf(comparison, only_differences=args.only_differences, since=block)
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as exc:
-        raise ReportError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    write_file(args.output, data)
     summary = comparison.summary
     print(f"wrote {args.output} ({summary.different} of {summary.questions} questions differ)")
     return EXIT_OK

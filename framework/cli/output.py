@@ -14,9 +14,11 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 from framework.assessment import HIDDEN_RANGES, reveal_hidden
+from framework.errors import ReportError
 
 _JSON_UNSAFE = re.compile(f"[{HIDDEN_RANGES}\\x7f-\\x9f]")
 
@@ -50,3 +52,11 @@ def json_text(data: Any) -> str:
     """``data`` as indented JSON, with DEL, the C1 controls and the invisible format characters escaped."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _JSON_UNSAFE.sub(lambda found: json.dumps(found.group())[1:-1], text)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write a command's output file; a file that cannot be written is a ReportError naming it and why."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None

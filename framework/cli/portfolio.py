@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from framework.errors import ReportError
+from framework.cli.output import write_file
 from framework.i18n import LANGUAGES, default_language
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -40,10 +40,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         sys.stdout.write(to_csv(portfolio, lang, args.table, newline="\n"))
         return EXIT_OK
     data = to_csv_bytes(portfolio, lang, args.table) if kind == "csv" else render_pdf(portfolio, lang)
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as exc:
-        raise ReportError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    write_file(args.output, data)
     total = portfolio.total
     print(f"wrote {args.output} ({total.ipceis} IPCEIs in {len(portfolio.cells)} ecosystem and phase groups)")
     return EXIT_OK

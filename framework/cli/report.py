@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from framework.assessment import Assessment, terminal_text
-from framework.cli.output import json_text
-from framework.errors import InputError, ReportError
+from framework.cli.output import json_text, write_file
+from framework.errors import InputError
 from framework.formats import lowest_form
 from framework.i18n import LANGUAGES, default_language, t
 from framework.models import Framework
@@ -35,13 +35,6 @@ def resolve_assessment(ref: str) -> tuple[Assessment, Framework]:
 
         return versions.load_assessment(path)
     raise InputError.single(ref, "no such file (nor an assessment id in the store)")
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def output_kind(output: str) -> str | None:
@@ -80,7 +73,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     # A file has no sign-off in a store: whatever status it claims, it is printed as a concept (CONCEPT watermark).
     options = ReportOptions.of(args.lang or default_language(), include_guidance=not args.no_guidance, from_file=True)
     if args.html:
-        _write(args.html, render_html(assessment, framework, options=options).encode("utf-8"))
+        write_file(args.html, render_html(assessment, framework, options=options).encode("utf-8"))
         print(f"wrote {args.html}")
     if args.output:
         target = output_path(args.output, assessment, kind, args.variant, options.lang, None)
@@ -92,7 +85,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             data = render_docx(assessment, framework, lang=options.lang, include_guidance=guidance, variant=variant)
         else:
             data = render_pdf(assessment, framework, options=options)
-        _write(target, data)
+        write_file(target, data)
         print(f"wrote {target}")
     return EXIT_OK
 
@@ -112,13 +105,13 @@ def _render_stored(args: argparse.Namespace, kind: str) -> int:
         if args.html:
             sheet = parafenlijst(store, assessment_id)
             html = render_html(record.assessment, store.framework_for(record), lang=lang, signoff=sheet)
-            _write(args.html, html.encode("utf-8"))
+            write_file(args.html, html.encode("utf-8"))
             print(f"wrote {args.html}")
         if args.output:
             target = output_path(args.output, record.assessment, kind, args.variant, lang, record.revision)
             by = args.by or default_user()
             data = advice_document(store, assessment_id, lang=lang, sign=None, kind=kind, variant=args.variant, by=by)
-            _write(target, data)
+            write_file(target, data)
             store.record_event(assessment_id, "exported", by, {"file": target})
             print(f"wrote {terminal_text(target)}")
     return EXIT_OK
@@ -144,7 +137,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     as_json = args.json or (args.output or "").lower().endswith(".json")
     text = json_text(content) + "\n" if as_json else dump_yaml(content)
     if args.output:
-        _write(args.output, text.encode("utf-8"))
+        write_file(args.output, text.encode("utf-8"))
         print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
