@@ -172,8 +172,13 @@ def test_two_instances_behind_nginx_survive_the_loss_of_one(deployment):
                                        headers={"Content-Type": kind, "X-Xsrftoken": xsrf})  # fmt: skip
             answers[label] = (answer.status, answer.text().strip())
         assert answers["app"] == answers["proxy"] == (413, "File too large"), answers
-        served = (folder / "logs" / "nginx-access.log").read_text()
-        assert served.count('"PUT /_stcore/upload_file/') >= 3  # both reached nginx; the app answered the first
+        # nginx writes its access-log line when it closes the request, which may be after the client has the
+        # answer (it drains the refused body first): wait for the line rather than read too early
+        log = folder / "logs" / "nginx-access.log"
+        deadline = time.monotonic() + 30
+        while log.read_text().count('"PUT /_stcore/upload_file/') < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count('"PUT /_stcore/upload_file/') >= 3  # both reached nginx; the app answered the first
 
         page.locator(".st-key-ov_open_imported button").click()
         settle(page)
