@@ -88,7 +88,7 @@ def assessments(
     rng = random.Random(seed)
     ecosystems = [e.id for e in framework.ecosystems]
     phases = [p.id for p in framework.phases]
-    statuses = ["concept", "ter_review", "teruggestuurd", "vastgesteld"]
+    statuses = ["concept", "ter_review", "teruggestuurd"]  # vastgesteld comes only from a sign-off (gates)
     authors = [f"Beleidsmedewerker {i}" for i in range(40)]
     for i in range(n):
         words = vocabulary(rng) if vocabulary is not None else WORDS
