@@ -1,4 +1,4 @@
-"""``ipcei migrate`` moves the per-answer sources into the evidence register: one entry per source, cited, nothing lost."""
+"""``ipcei migrate`` moves the per-answer sources into the register: one entry per source, cited, nothing lost."""
 
 from __future__ import annotations
 
