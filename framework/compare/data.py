@@ -56,7 +56,10 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
             "label": r.label,
             "status": r.status.value,
             "presence": presence(r, letters, comparison.lang),
-            "entries": {letter: (c.raw if not c.empty else None) for letter, c in zip(letters, r.cells, strict=True)},
+            "entries": {
+                letter: (c.raw.model_dump(mode="json", exclude_none=True) if not c.empty else None)
+                for letter, c in zip(letters, r.cells, strict=True)
+            },
             "values": _values(r),
         }
         for r in comparison.register

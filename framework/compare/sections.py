@@ -13,7 +13,7 @@ Nothing here renders; user text stays as written (the page, PDF and CSV escape i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from framework.compare.rows import Cell, Row, cell, normalised, row
 from framework.i18n import t
@@ -57,9 +57,10 @@ def entry_text(entry: EvidenceEntry, lang: str) -> str:
     return "\n".join(lines)
 
 
-def entry_key(entry: EvidenceEntry) -> Any:
+def entry_key(entry: EvidenceEntry) -> tuple:
     """Equal for two entries that say the same (white space normalised)."""
-    return normalised(entry.model_dump(mode="json", exclude={"id"}), "")
+    texts = (entry.title, entry.reference, entry.date, entry.supports)
+    return (entry.kind.value, entry.status.value if entry.status else "", *(" ".join(s.split()) for s in texts))
 
 
 def register_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
@@ -70,7 +71,7 @@ def register_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
     rows = []
     for entry_id in merged_order([list(r) for r in registers]):
         entries = [r.get(entry_id) for r in registers]
-        cells = [cell(entry_text(e, lang), e.model_dump(mode="json")) if e else cell("", None) for e in entries]
+        cells = [cell(entry_text(e, lang), e) if e else cell("", None) for e in entries]  # raw: the entry itself
         keys = [entry_key(e) if e else None for e in entries]
         shown = next(e for e in entries if e is not None)
         rows.append(row(REGISTER, entry_id, f"[{entry_id}] {shown.title}", REGISTER_KIND, cells, keys))
