@@ -230,3 +230,7 @@ def test_ipcei_compare_since_signed_off_prints_the_register_change(tmp_path, cap
     layer = _layer(pdf.read_bytes())
     start = layer.index("Wat is er veranderd sinds het vastgestelde advies")
     assert "aanname (bevestigd)" in layer[start:] and "Onderbouwing (register)" in layer[start:]
+    assert main(["compare", record.id[:8], "--since-signed-off", "--json", "--database", url]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert "Onderbouwing (register)" in data["since"]
+    assert {r["id"]: r["status"] for r in data["register"]} == {"B1": "same", "A1": "different", "L1": "same"}
