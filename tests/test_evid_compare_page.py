@@ -62,3 +62,36 @@ def test_revisions_name_a_register_entry_whose_status_changed():
     assert ":red[~~open~~]" in shown and ":green[**bevestigd**]" in shown
     assert "Laatst gewijzigd in revisie 2 door Bram" in shown
     assert SOURCE["title"] not in shown  # B1 did not change
+
+
+def test_the_review_page_names_the_register_change_since_the_signed_off_advice():
+    from app_support import app
+    from gate_support import AUTHOR, example
+    from phase_support import sign_off
+
+    from framework import phases
+    from framework import workflow as wf
+    from framework.loading import assessment_from_data
+
+    data = example().model_dump(mode="json")
+    data["meta"]["phase"] = "verkenning"
+    data.update(evidence=REGISTER_A, citations={"q12": ["A1", "B1"]})
+    first, _ = assessment_from_data(data, "eerste.yaml")
+    with open_store() as store:
+        base = wf.create(store, first, AUTHOR).id
+        sign_off(store, base)
+        record = phases.start_next_phase(store, base, AUTHOR)
+        a = record.assessment
+        status = AssumptionStatus.BEVESTIGD
+        register = [e.model_copy(update={"status": status}) if e.id == "A1" else e for e in a.evidence]
+        wf.save(store, record.id, a.model_copy(update={"evidence": register}), AUTHOR, record.revision)
+    at = app()
+    at.query_params["id"] = record.id
+    at.switch_page("views/review.py").run()
+    assert not at.exception, at.exception
+    assert "Onderbouwing (register)" in texts(at.subheader)
+    markdown = "\n".join(texts(at.markdown))
+    assert (
+        "**[A1] Drie Nederlandse bedrijven doen mee aan de call**: ~~aanname (open): Drie Nederlandse bedrijven doen "
+        "mee aan de call~~ → aanname (bevestigd): Drie Nederlandse bedrijven doen mee aan de call"
+    ) in markdown
