@@ -46,6 +46,20 @@ def test_two_registers_side_by_side_with_the_cited_ids():
     assert "[B1] Kamerbrief strategisch en groen industriebeleid" not in register.index  # the same: left out
 
 
+def test_no_register_no_section():
+    from compare_support import examples
+
+    store = open_store()
+    pairs = examples("ipcei-waterstof", "ipcei-cloud")
+    ids = [store.create(with_meta(a, status=Status.CONCEPT), "Test").id for a, _ in pairs]
+    at = page()
+    at.multiselect(key="cmp_ids").set_value(ids).run()
+    assert not at.exception, at.exception
+    assert "Conclusies en advies" in texts(at.header)  # the comparison is drawn
+    assert "Onderbouwing (register)" not in texts(at.header)
+    assert not any("Aanwezig" in f.value.columns for f in at.dataframe)
+
+
 def test_revisions_name_a_register_entry_whose_status_changed():
     store = open_store()
     assessment, _ = with_register("ipcei-waterstof", REGISTER_A, CITATIONS_A)

@@ -149,10 +149,9 @@ def register_frame(comparison: compare.Comparison, only_differences: bool = Fals
 
 def draw_register(comparison: compare.Comparison, only_differences: bool = False) -> None:
     """The register entries by id across the assessments (a data frame: user text stays text), under the questions."""
-    st.header(tr("evid_register"))
-    if not comparison.register:
-        st.caption(tr("evid_no_register"))
+    if not comparison.register:  # no assessment keeps a register: no section, as in the PDF
         return
+    st.header(tr("evid_register"))
     st.caption(tr("evid_register_intro"))
     frame = register_frame(comparison, only_differences)
     if frame.empty:
