@@ -178,9 +178,7 @@ def test_two_instances_behind_nginx_survive_the_loss_of_one(deployment):
         deadline = time.monotonic() + 30
         while log.read_text().count('"PUT /_stcore/upload_file/') < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert (
-            log.read_text().count('"PUT /_stcore/upload_file/') >= 3
-        )  # both reached nginx; the app answered the first
+        assert log.read_text().count('"PUT /_stcore/upload_file/') >= 3  # both reached nginx; the app answered the first
 
         page.locator(".st-key-ov_open_imported button").click()
         settle(page)

@@ -7,6 +7,7 @@ equal regardless of order. ``framework.compare.sides`` builds the questions and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -62,6 +63,18 @@ class Row:
     @property
     def key(self) -> str:
         return f"{self.question_id}.{self.field_id}"
+
+
+def merged_order(sequences: Iterable[Sequence[str]]) -> list[str]:
+    """The union of id sequences: the first one's order, each later id placed after its predecessor."""
+    result: list[str] = []
+    for sequence in sequences:
+        previous: str | None = None
+        for item in sequence:
+            if item not in result:
+                result.insert(result.index(previous) + 1 if previous is not None else 0, item)
+            previous = item
+    return result
 
 
 def normalised(value: Any, kind: str) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from framework.compare.rows import Cell, Row, cell, normalised, row
+from framework.compare.rows import Cell, Row, cell, merged_order, normalised, row
 from framework.i18n import t
 
 if TYPE_CHECKING:
@@ -65,8 +65,6 @@ def entry_key(entry: EvidenceEntry) -> tuple:
 
 def register_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
     """One row per register id across the assessments (see the module docstring); none without a register."""
-    from framework.compare.sides import merged_order
-
     registers = [{e.id: e for e in s.assessment.evidence} for s in subjects]
     rows = []
     for entry_id in merged_order([list(r) for r in registers]):

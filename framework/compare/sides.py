@@ -19,24 +19,31 @@ Nothing here renders: the page, the PDF and the CSV (``framework.compare.export`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from framework.assessment import Assessment, Status, is_empty
-from framework.compare.rows import (
+from framework.compare.rows import (  # noqa: F401 (used from here)
     NOT_APPLICABLE,
     PREVIEW_CHARS,
     PREVIEW_LINES,
     Cell,
     Row,
     RowStatus,
+    merged_order,
     normalised,
     preview,
 )
 from framework.compare.rows import cell as make_cell
 from framework.compare.rows import row as make_row
-from framework.compare.sections import FIGURES, cited_row, figure_rows, register_rows, with_cited
+from framework.compare.sections import (
+    FIGURES,  # noqa: F401 (used from here)
+    cited_row,
+    figure_rows,
+    register_rows,
+    with_cited,
+)
 from framework.draft import display_meta, display_value
 from framework.errors import IpceiError
 from framework.i18n import LANGUAGES, t
@@ -44,28 +51,6 @@ from framework.marks import mark_texts, unknown_text
 from framework.models import AnswerField, FieldType, Framework, Question
 from framework.suggestions import deviation_notes
 
-__all__ = [  # the row pieces are used from here by the page, the exports and the tests
-    "FIGURES",
-    "MAX_SUBJECTS",
-    "META",
-    "META_ROWS",
-    "MIN_SUBJECTS",
-    "PREVIEW_CHARS",
-    "PREVIEW_LINES",
-    "Cell",
-    "Column",
-    "CompareError",
-    "Comparison",
-    "QuestionBlock",
-    "Row",
-    "RowStatus",
-    "Subject",
-    "Summary",
-    "build",
-    "merged_order",
-    "normalised",
-    "preview",
-]  # fmt: skip
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 6
 META = "meta"
 # The metadata compared, in the order shown; each is labelled by ``compare_meta_<name>``.
@@ -246,18 +231,6 @@ class Comparison:
 
 
 # --- building -----------------------------------------------------------------------------------------------
-
-
-def merged_order(sequences: Iterable[Sequence[str]]) -> list[str]:
-    """The union of id sequences: the first one's order, each later id placed after its predecessor."""
-    result: list[str] = []
-    for sequence in sequences:
-        previous: str | None = None
-        for item in sequence:
-            if item not in result:
-                result.insert(result.index(previous) + 1 if previous is not None else 0, item)
-            previous = item
-    return result
 
 
 def _marked_cell(
