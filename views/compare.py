@@ -219,6 +219,7 @@ def side_by_side() -> None:
             part = q.part
             st.header(plain(part))
         draw_question(comparison, q)
+    compare_view.draw_register(comparison, bool(only))
 
 
 def _remember(record_id: str) -> bool:
@@ -372,6 +373,8 @@ def revisions() -> None:
     for change in changes:
         with st.container(border=True, key=f"cmp_change_{change.row.key.replace('.', '_')}"):
             where = change.question.heading if change.question else tr("compare_meta")
+            if change.register:  # an entry of the evidence register: added, removed or changed
+                where = f"{tr('evid_register')} ({tr(f'evid_{change.register}')})"
             st.markdown(f"**{plain(where)}** · {plain(change.row.label)}")
             if (by := who.get(change.row.key)) is not None:
                 at = format_datetime(local_time(by.at))
