@@ -306,6 +306,7 @@ def build_view(
     sheet = signoff or SignOffSheet()
     member_state_labels = [framework.label("member_states", s, lang) for s in meta.member_states]
     approval = summary_view.approval_block(signoff, lang)
+    criteria_view = coverage_view(result.coverage, lang)
     return {
         "lang": lang,
         "doc": {
@@ -366,10 +367,11 @@ def build_view(
             "opinions": conclusions[:-1],
             "findings": summary_view.findings_block(consistency, len(completeness), lang),
             "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
+            "coverage": summary_view.coverage_block(criteria_view, lang),
         },
         "parts": parts,
         "evidence": evidence_annex(framework, assessment, lang),  # the register, as an annex
-        "coverage": coverage_view(result.coverage, lang),  # the Commission's criteria (framework.criteria)
+        "coverage": criteria_view,  # the Commission's criteria (framework.criteria)
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
