@@ -131,7 +131,7 @@ def timeline_chart(portfolio: Portfolio, labels: Labels) -> None:
     """Per IPCEI a line per phase from the first assessment (circle) to the last sign-off (diamond)."""
     latest: dict[str, object] = {}
     for row in portfolio.timeline:
-        moment = row.decided or row.started
+        moment = day(row.decided) or day(row.started)  # days: a sign-off's moment and an assessment's own date
         if row.ipcei not in latest or moment > latest[row.ipcei]:  # type: ignore[operator]
             latest[row.ipcei] = moment
     shown = set(sorted(latest, key=latest.__getitem__, reverse=True)[:TIMELINE_MAX])  # type: ignore[arg-type]
