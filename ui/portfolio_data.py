@@ -23,7 +23,7 @@ from framework.store import ListQuery
 from ui import portfolio_charts as charts
 
 CELL_COLUMNS = ("ecosystem", "phase", "ipceis", "budget", "aid")
-IPCEI_COLUMNS = ("ipcei", "title", "ecosystem", "phase", "advice", "status", "budget", "aid", "assessments", "signed")
+ROW_COLUMNS = ("ipcei", "title", "ecosystem", "phase", "advice", "status", "budget", "aid", "assessments", "signed")
 
 
 class Loaded(NamedTuple):
@@ -110,7 +110,7 @@ def page_view(portfolio: Portfolio, lang: str) -> PageView:
             )
             for r in portfolio.ipceis
         ],
-        columns=[t(f"portfolio_col_{c}", lang) for c in IPCEI_COLUMNS],
+        columns=[t(f"portfolio_col_{c}", lang) for c in ROW_COLUMNS],
     )
     if portfolio.empty:
         return PageView(True, portfolio.restricted, portfolio.total, cells, ipceis, {})
