@@ -338,6 +338,33 @@ def _m7_dossiers_phases(conn: Connection) -> None:
     _append_only(conn, "phase_links")
 
 
+def _m8_created_on(conn: Connection) -> None:
+    """The assessment's own date (``meta.created``) as an indexed DATE column ``created_on``, for the portfolio's
+    timeline and its latest-assessment order (an imported 2023 assessment is of 2023, not of the day of import).
+
+    Kept by the store on every save (``framework.store.rows.columns_from_data``); here back-filled from each
+    assessment's latest revision, in batches of 500. A document without a readable date leaves it NULL.
+    """
+    from datetime import date
+
+    from sqlalchemy import Date, bindparam, update
+
+    def created_on(document: str) -> date | None:
+        meta = json.loads(document).get("meta")
+        created = str(meta.get("created") or "") if isinstance(meta, dict) else ""
+        try:
+            return date.fromisoformat(created[:10])
+        except ValueError:
+            return None
+
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN created_on DATE"))
+    heads = Table("assessments", MetaData(), Column("id", String(32), primary_key=True), Column("created_on", Date))
+    fill = update(heads).where(heads.c.id == bindparam("b_id")).values(created_on=bindparam("b_on"))
+    for batch in _latest_documents(conn):
+        conn.execute(fill, [{"b_id": aid, "b_on": created_on(document)} for aid, document in batch])
+    conn.execute(text("CREATE INDEX ix_assessments_ipcei_created_on ON assessments (ipcei, created_on)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
@@ -346,6 +373,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "issued advice PDFs", _m5_issued_pdfs),
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
     (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
+    (8, "the assessment's own date: created_on", _m8_created_on),
 ]
 LATEST = MIGRATIONS[-1][0]
 
