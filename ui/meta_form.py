@@ -43,17 +43,16 @@ def fields(
             help=tr("ui_help_ecosystem"),
         )
         _choice(key, errors, disabled, "phase", tr("ui_meta_phase") + " *", phases, tr("ui_ph_phase"))
-        st.multiselect(
+        _choices(
+            key,
+            errors,
+            disabled,
+            "member_states",
             tr("ui_meta_member_states"),
-            list(states),
-            key=key("member_states"),
-            disabled=disabled,
-            format_func=states.__getitem__,
-            placeholder=tr("ui_ph_member_states"),
+            states,
+            tr("ui_ph_member_states"),
             help=tr("ui_help_member_states"),
-            select_all=False,  # Streamlit's «Select all» is English only
         )
-        _error(errors, "member_states")
     with right:
         _text(key, errors, disabled, "case_number", tr("ui_meta_case_number"), tr("ui_ph_case"), max_chars=300)
         _text(
@@ -117,15 +116,15 @@ def _format2_fields(
             help=tr("format_help_few_member_states_reason"),
         )
         _error(errors, "few_member_states_reason")
-        st.multiselect(
+        _choices(
+            key,
+            errors,
+            disabled,
+            "secondary_ecosystems",
             tr("format_meta_secondary_ecosystems"),
-            list(ecosystems),
-            key=key("secondary_ecosystems"),
-            disabled=disabled,
-            format_func=ecosystems.__getitem__,
-            placeholder=tr("format_ph_secondary_ecosystems"),
+            ecosystems,
+            tr("format_ph_secondary_ecosystems"),
         )
-        _error(errors, "secondary_ecosystems")
     with right:
         st.date_input(
             tr("format_meta_reference_date"),
@@ -192,6 +191,31 @@ def _choice(
         format_func=options.__getitem__,
         placeholder=placeholder,
         help=help,
+    )
+    _error(errors, name)
+
+
+def _choices(
+    key: Callable[[str], str],
+    errors: dict[str, str],
+    disabled: bool,
+    name: str,
+    label: str,
+    options: dict[str, str],
+    placeholder: str,
+    *,
+    help: str | None = None,
+) -> None:
+    """Several choices of the metadata (id to label), with the message below them."""
+    st.multiselect(
+        label,
+        list(options),
+        key=key(name),
+        disabled=disabled,
+        format_func=options.__getitem__,
+        placeholder=placeholder,
+        help=help,
+        select_all=False,  # Streamlit's «Select all» is English only
     )
     _error(errors, name)
 
