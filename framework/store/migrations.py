@@ -123,8 +123,12 @@ END $$
 """
 
 
-def _append_only(conn: Connection, table: str) -> None:
-    """A table whose rows are never updated or deleted (a trigger refuses it, on either database)."""
+def _append_only(conn: Connection, table: str, *, truncate: bool = False) -> None:
+    """A table whose rows are never updated or deleted (a trigger refuses it, on either database).
+
+    ``truncate``: on PostgreSQL a second trigger refuses ``TRUNCATE`` too (migration 2 gave the revisions and the
+    audit log one; SQLite has no ``TRUNCATE``).
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(
             text(
@@ -132,6 +136,13 @@ def _append_only(conn: Connection, table: str) -> None:
                 "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
             )
         )
+        if truncate:
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
+                )
+            )
     else:
         for event in ("UPDATE", "DELETE"):
             conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
@@ -178,23 +189,8 @@ def _m2_imports_year_append_only(conn: Connection) -> None:
         conn.execute(text("UPDATE assessments SET year = :year WHERE id = :id"), years)
     if conn.dialect.name == "postgresql":
         conn.execute(text(_PG_APPEND_ONLY_FUNCTION))
-        for table in ("revisions", "audit_log"):
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-    else:
-        for table in ("revisions", "audit_log"):
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+    for table in ("revisions", "audit_log"):
+        _append_only(conn, table, truncate=True)
 
 
 def _m3_review_signoff(conn: Connection) -> None:
@@ -234,16 +230,7 @@ def _m3_review_signoff(conn: Connection) -> None:
     )
     md.create_all(conn)
     for table in ("reviews", "signoffs", "supersessions"):
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-        else:
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+        _append_only(conn, table)
 
 
 def _m4_fulltext(conn: Connection) -> None:
