@@ -82,6 +82,35 @@ def _baseline_scripts(counts: dict[str, int], folder: Path) -> Path:
     return router
 
 
+def _concept():
+    """The full example as a concept (the example itself is under review, when the wizard is read-only)."""
+    from framework.assessment import Status
+    from framework.loading import load_assessment
+
+    assessment, _ = load_assessment(EXAMPLE)
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+
+
+def _wizard(record_id: str):
+    """The app with a person stated (the wizard is read-only until then, as tests/app_support.person_app
+    does), opened on step q4 of the assessment; returns the AppTest and the key of q4's answer."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.session_state["user_name"] = "A. de Vries"
+    at.session_state["user_role"] = "beleidsmedewerker"
+    at.run()
+    at.query_params["id"] = record_id
+    at.query_params["step"] = "q4"
+    at.switch_page("views/wizard.py").run()
+    assert not at.exception, at.exception
+    d = at.session_state["draft"]
+    key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+    assert not at.text_area(key=key).disabled, "the wizard is read-only: no person stated?"
+    return at, key
+
+
 def _time_runs(at, change, runs: int) -> list[float]:
     times = []
     for index in range(runs):
@@ -96,20 +125,13 @@ def _time_runs(at, change, runs: int) -> list[float]:
 def bench_rerun(runs: int = 40) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    from framework.loading import load_assessment
     from framework.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["IPCEI_DATA_DIR"] = tmp
-        assessment, _ = load_assessment(EXAMPLE)
+        assessment = _concept()
         record = open_store().create(assessment, "bench")
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.run()
-        at.query_params["id"] = record.id
-        at.query_params["step"] = "q4"
-        at.switch_page("views/wizard.py").run()
-        d = at.session_state["draft"]
-        key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+        at, key = _wizard(record.id)
         counts = _count(at)
         base_text = at.text_area(key=key).value
 
@@ -143,15 +165,13 @@ def bench_commit(runs: int = 20, revisions: int = 80) -> dict[str, float]:
     """The server time of a committed field (the rerun in which a changed answer is saved as a revision), for a
     full assessment with ``revisions`` revisions against the same with one: goal under 150 ms median, and
     the history should not make it slower (ratio near 1)."""
-    from streamlit.testing.v1 import AppTest
 
-    from framework.loading import load_assessment
     from framework.store import open_store
 
     os.environ.setdefault("IPCEI_RENDER_WORKERS", "0")  # no PDF here: keep the render workers out of the timing
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["IPCEI_DATA_DIR"] = tmp
-        assessment, _ = load_assessment(EXAMPLE)
+        assessment = _concept()
         store = open_store()
         long_history, short_history = store.create(assessment, "bench"), store.create(assessment, "bench")
         for number in range(1, revisions):
@@ -159,13 +179,7 @@ def bench_commit(runs: int = 20, revisions: int = 80) -> dict[str, float]:
             store.save(long_history.id, assessment.model_copy(update={"answers": answers}), "bench", number)
         sessions = {}
         for name, record in (("long", long_history), ("short", short_history)):
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            at.run()
-            at.query_params["id"] = record.id
-            at.query_params["step"] = "q4"
-            at.switch_page("views/wizard.py").run()
-            d = at.session_state["draft"]
-            key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+            at, key = _wizard(record.id)
             sessions[name] = (at, key, at.text_area(key=key).value)
         times: dict[str, list[float]] = {"long": [], "short": []}
         for index in range(runs + 2):  # interleaved; the first two warm up
