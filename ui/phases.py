@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from framework import phases
+from framework import memo, phases
 from framework.dossier import phase_rank
 from framework.errors import IpceiError
 from framework.gates import GateError
@@ -54,7 +54,7 @@ def since_section(d: dict[str, Any]) -> None:
     record = guard.use(lambda s: s.get(d["id"]))
     if record is None:
         return
-    found = guard.use(lambda s: phases.changes_since(s, record, lang(), ref))
+    found = guard.use(lambda s: memo.changes_since(s, record, lang(), ref))  # kept by content
     if found is None:
         return
     with st.container(key="phases_since", border=True):
