@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from framework import phases
+from framework import memo, phases
 from framework.dossier import phase_rank
 from framework.errors import IpceiError
 from framework.gates import GateError
@@ -64,7 +64,7 @@ def draw_since(record_id: str, ref: phases.Reference | None = None) -> bool | No
     record = guard.use(lambda s: s.get(record_id))
     if record is None:
         return None
-    found = guard.use(lambda s: phases.changes_since(s, record, lang(), ref), default=guard)
+    found = guard.use(lambda s: memo.changes_since(s, record, lang(), ref), default=guard)  # kept by content
     if found is guard:  # the database went down between the two reads
         return None
     if found is None:

@@ -44,8 +44,40 @@ def indexed_text(body: str) -> str:
 
 
 def replace(conn: Connection, assessment_id: str, parts: Iterable[tuple[str, str]]) -> None:
-    """Replace the search rows of one assessment (inside the caller's transaction)."""
-    conn.execute(delete(search_parts).where(search_parts.c.assessment_id == assessment_id))
+    """Replace the search rows of one assessment (inside the caller's transaction).
+
+    A save usually changes one answer: when the assessment keeps the same parts in the same order, only the rows
+    whose text changed are written again, each under its old id (so the rows keep the order of the parts, which
+    orders the snippets). The index of a row is rewritten by the triggers of its delete and insert; rewriting
+    every row on every save cost more than the rest of the save together. Any other change of the parts
+    replaces them all, as before.
+    """
+    parts = list(parts)
+    old = conn.execute(
+        select(search_parts.c.id, search_parts.c.part, search_parts.c.body)
+        .where(search_parts.c.assessment_id == assessment_id)
+        .order_by(search_parts.c.id)
+    ).all()
+    if old and [row.part for row in old] == [part for part, _body in parts]:
+        changed = [(row.id, part, body) for row, (part, body) in zip(old, parts, strict=True) if row.body != body]
+        if changed:
+            conn.execute(delete(search_parts).where(search_parts.c.id.in_([row_id for row_id, _p, _b in changed])))
+            conn.execute(
+                search_parts.insert(),
+                [
+                    {
+                        "id": row_id,
+                        "assessment_id": assessment_id,
+                        "part": part,
+                        "body": body,
+                        "folded": indexed_text(body),
+                    }
+                    for row_id, part, body in changed
+                ],
+            )
+        return
+    if old:
+        conn.execute(delete(search_parts).where(search_parts.c.assessment_id == assessment_id))
     rows = [
         {"assessment_id": assessment_id, "part": part, "body": body, "folded": indexed_text(body)}
         for part, body in parts
