@@ -64,6 +64,19 @@ def remove_empty_resources(pdf: pydyf.PDF) -> int:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
+def open_pdf(pdf_bytes: bytes) -> Any:
+    """A pypdf reader of bytes that may be damaged or hostile, in strict mode.
+
+    pypdf's lenient mode repairs a damaged file by re-parsing from guesses; a single flipped byte in the offsets of
+    an object stream then makes it recurse to Python's limit over and over, for minutes and gigabytes (found by
+    flipping random bytes of a signed advice). A file we issue is read the same either way; a damaged one fails at
+    once, which is the answer a check of an official record needs: it is not the file that was issued.
+    """
+    from pypdf import PdfReader
+
+    return PdfReader(BytesIO(pdf_bytes), strict=True)
+
+
 @dataclass
 class EmbeddedFile:
     name: str
@@ -212,9 +225,7 @@ def pdfa_problems(pdf_bytes: bytes, *, qpdf: bool = True) -> list[str]:
     if not (second_line.startswith(b"%") and sum(b > 127 for b in second_line[1:5]) == 4):
         problems.append("the header lacks the binary comment line")
     try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(BytesIO(pdf_bytes), strict=False)
+        reader = open_pdf(pdf_bytes)
         root = reader.trailer["/Root"].get_object()
         info = reader.trailer.get("/Info")
         info = info.get_object() if info is not None else {}

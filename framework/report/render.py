@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import cache
-from io import BytesIO
 from mimetypes import guess_type
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,13 @@ from framework.errors import ReportError
 from framework.i18n import LANGUAGES, t
 from framework.loading import ROOT, assessment_from_bytes
 from framework.models import Framework
-from framework.report.pdfa import EmbeddedFileTooLarge, embedded_files, file_annotations, remove_empty_resources
+from framework.report.pdfa import (
+    EmbeddedFileTooLarge,
+    embedded_files,
+    file_annotations,
+    open_pdf,
+    remove_empty_resources,
+)
 from framework.report.view import SignOffEntry, SignOffSheet, build_view, paragraphs
 from framework.report.watermark import watermark_url
 
@@ -350,9 +355,7 @@ def extract_assessment(pdf_bytes: bytes, *, source: str = "PDF", framework: Fram
     if b"%PDF-" not in pdf_bytes[:1024]:
         raise ReportError(f"{source}: not a PDF file")
     try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(BytesIO(pdf_bytes), strict=False)
+        reader = open_pdf(pdf_bytes)
         found = [f for f in embedded_files(reader) if f.name == ATTACHMENT_NAME]
         data = found[0].read(MAX_JSON_BYTES) if found else None
     except EmbeddedFileTooLarge as exc:
@@ -394,6 +397,4 @@ def _too_large(source: str, size: int) -> ReportError:
 
 def count_file_annotations(pdf_bytes: bytes) -> int:
     """For tests and checks: file attachment annotations in a PDF (ours has none)."""
-    from pypdf import PdfReader
-
-    return file_annotations(PdfReader(BytesIO(pdf_bytes), strict=False))
+    return file_annotations(open_pdf(pdf_bytes))
