@@ -338,6 +338,14 @@ def _m7_dossiers_phases(conn: Connection) -> None:
     _append_only(conn, "phase_links")
 
 
+def _m9_search_documents(conn: Connection) -> None:
+    """Search matches one row per assessment (``search_docs``, all its folded words) inside the full-text engine;
+    ``search_parts`` keeps the parts for the snippets only. PostgreSQL gets a ``pg_trgm`` index for ``LIKE``."""
+    from framework.store import fulltext
+
+    fulltext.create_documents(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
@@ -346,6 +354,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "issued advice PDFs", _m5_issued_pdfs),
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
     (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
+    (9, "full-text search: one indexed row per assessment", _m9_search_documents),
 ]
 LATEST = MIGRATIONS[-1][0]
 
