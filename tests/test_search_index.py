@@ -168,3 +168,14 @@ def test_a_restore_creates_the_trigram_extension_the_search_index_needs(pair, tm
         assert [s.id for s in copy.list(ListQuery(text="ernfusi")).items] == [record.id]
     finally:
         copy.close()
+
+
+def test_the_portfolio_filtered_by_words_counts_each_matching_assessment_once(store):
+    store.create(_with_answers(1, {"q2": {"answer": "Kernfusie."}}, ipcei="Fusie-IPCEI"), "A")
+    store.create(_with_answers(2, {"q2": {"answer": "Waterstof."}}, ipcei="Hy2Use"), "A")
+    everything = store.portfolio_cells(ListQuery())
+    assert sum(row.ipceis for row in everything) == 2
+    assert sum(row.ipceis for row in store.portfolio_cells(ListQuery(text="kernfusie"))) == 1  # joined, not doubled
+    assert store.portfolio_cells(ListQuery(text="nergens")) == []
+    assert [row for row in store.portfolio_ipceis(ListQuery(text="kernfusie"))] != []
+    assert store.portfolio_timeline(ListQuery(text="nergens")) == []

@@ -82,7 +82,8 @@ SUBSTRING_FROM = 3  # a word of three characters or more matches inside words to
 
 
 def conditions(dialect: str, words: list[str]) -> list[Any]:
-    """The condition on ``assessments.id`` that every word occurs somewhere in the assessment.
+    """The conditions that every word occurs somewhere in the assessment (on ``assessments``, joined to
+    ``search_docs`` on SQLite).
 
     A word of :data:`SUBSTRING_FROM` characters or more matches anywhere inside a word, so «technologieen»
     finds «communicatietechnologieën» and «waterstof» finds «waterstofnetwerk» (a trigram index: FTS5's
@@ -114,7 +115,9 @@ def conditions(dialect: str, words: list[str]) -> list[Any]:
                 match = " AND ".join(f'"{w}"' for w in chosen)  # words are letters and digits only
                 fts = text(sql).bindparams(**{table: match}).columns(rowid=Integer)
                 tests.append(search_docs.c.id.in_(fts))
-    return [assessments.c.id.in_(select(search_docs.c.assessment_id).where(*tests))]
+    # SQLite: joined rather than ``IN (subquery)``: the matching rowids are looked up by key, each once (a third
+    # faster at thousands of matches); ``search_docs`` has one row per assessment, so nothing is counted twice.
+    return [assessments.c.id == search_docs.c.assessment_id, *tests]
 
 
 def matched_parts(
