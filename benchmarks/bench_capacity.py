@@ -8,7 +8,8 @@ wizard on an assessment of its own (``/invullen?id=..&step=q1``) and then, every
 so that the sessions do not move in lock step), does what a user does on a step: types a new short answer and
 presses «Volgende» (a ``rerun_script`` with the text area's value and the button's trigger). The step time is
 from sending that message to the server's ``script_finished``: the server's work (the run, the committed
-field, the store) and nothing of a browser. The first load of each session is not counted.
+field, the store) and nothing of a browser. The first load of each session, and the run in which it states a
+name and role in the sidebar (sent again with every step, as a browser does), are not counted.
 
 For each database and number of app instances (``streamlit run app.py`` processes on the same database;
 sessions are spread over them) it raises N along ``--sessions`` and prints the median and p95 step time; the
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL_P95 = 1.0
 RELATIVE = 2.0  # on a loaded machine: the largest N whose p95 stays within this factor of one session's
 EXAMPLE = ROOT / "examples" / "ipcei-waterstof.yaml"
+PERSON, ROLE = "Benchmark", "beleidsmedewerker"  # who edits (the gates: every write has its person)
 
 
 def _free_port() -> int:
@@ -107,7 +109,7 @@ async def _run(ws, message, session: Session) -> float:
         if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             which = element.WhichOneof("type")
-            if which in ("button", "text_area"):
+            if which in ("button", "text_area", "text_input", "selectbox"):
                 widget = getattr(element, which)
                 widgets.setdefault(f"{which}:{widget.label}", widget.id)
             elif which == "exception":
@@ -132,6 +134,18 @@ def _rerun(session: Session, states: list[tuple[str, str, object]] = ()):
     return message
 
 
+def _person(session: Session) -> list[tuple[str, str, object]]:
+    """The sidebar's name and role (the wizard is read-only until a person is stated), sent with every run as a
+    browser does; empty when the run did not draw them."""
+    from framework.i18n import t
+
+    name = session.widgets.get(f"text_input:{t('ui_your_name', 'nl')}")
+    role = session.widgets.get(f"selectbox:{t('ui_your_role', 'nl')}")
+    if name is None or role is None:
+        return []
+    return [(name, "string_value", PERSON), (role, "string_value", t(f"ui_role_{ROLE}", "nl"))]
+
+
 async def drive(session: Session, steps: int, interval: float, delay: float, stop_at: float) -> None:
     import websockets
 
@@ -140,13 +154,18 @@ async def drive(session: Session, steps: int, interval: float, delay: float, sto
         first = _rerun(session)
         first.rerun_script.query_string = f"id={session.assessment_id}&step=q1"
         await _run(ws, first, session)  # the first load: not counted
+        person = _person(session)
+        if not person:
+            session.errors.append("no name and role fields in the sidebar")
+            return
+        await _run(ws, _rerun(session, person), session)  # the person states a name and role: not counted
         await asyncio.sleep(delay)
         for number in range(steps):
             started = time.monotonic()
             text = next((i for label, i in session.widgets.items() if label.startswith("text_area:")), None)
             step_back = number % 5 == 4  # back to question 1 now and then, so that the walk stays in the wizard
             button = "button:1. Aanleiding" if step_back else "button:Volgende"
-            states: list[tuple[str, str, object]] = []
+            states: list[tuple[str, str, object]] = list(person)
             if text:
                 states.append((text, "string_value", f"Antwoord {uuid.uuid4().hex[:8]} bij stap {number}"))
             if button in session.widgets:
@@ -175,10 +194,12 @@ def postgres_url() -> str:
 
 
 def prepare(url: str, count: int) -> list[str]:
+    from framework.assessment import Status
     from framework.loading import load_assessment
     from framework.store import open_store
 
-    assessment, _ = load_assessment(EXAMPLE)
+    assessment, _ = load_assessment(EXAMPLE)  # as a concept: the example is under review, and then read-only
+    assessment = assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
     with open_store(url) as store:
         return [str(store.create(assessment, "Benchmark").id) for _ in range(count)]
 

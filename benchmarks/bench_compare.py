@@ -121,7 +121,7 @@ def picking(args: argparse.Namespace) -> dict[str, float]:
     query = ListQuery(ecosystem="hernieuwbare_energie", limit=100)
     figures["matches"] = store.list(query).total
     figures["list filter"] = median_wall(lambda: store.list(query), args.repeat)
-    text = ListQuery(text="afweging 12", status="vastgesteld", limit=100)
+    text = ListQuery(text="afweging 12", status="ter_review", limit=100)
     figures["list text"] = median_wall(lambda: store.list(text), args.repeat)
     if args.no_page:
         return figures

@@ -1,7 +1,8 @@
 """Benchmarks of the wizard, as ratios against a baseline timed in the same run.
 
-1. One wizard rerun (AppTest, a full example loaded, one answer changed) against a baseline script that
-   draws the same number and kind of widgets with no logic. Goal: ratio at most 1.5.
+1. One wizard rerun (AppTest, a full example loaded, one answer changed: the answer is saved as a revision)
+   against a baseline script that draws the same number and kind of widgets with no logic, and the same for a
+   rerun that changes nothing (a click that only draws the page again). Goal: ratio at most 1.5.
 2. The time from `streamlit run app.py` to the first page served (the app has run once) against the same for
    a bare Streamlit page.
 
@@ -82,6 +83,35 @@ def _baseline_scripts(counts: dict[str, int], folder: Path) -> Path:
     return router
 
 
+def _concept():
+    """The full example as a concept (the example itself is under review, when the wizard is read-only)."""
+    from framework.assessment import Status
+    from framework.loading import load_assessment
+
+    assessment, _ = load_assessment(EXAMPLE)
+    return assessment.model_copy(update={"meta": assessment.meta.model_copy(update={"status": Status.CONCEPT})})
+
+
+def _wizard(record_id: str):
+    """The app with a person stated (the wizard is read-only until then, as tests/app_support.person_app
+    does), opened on step q4 of the assessment; returns the AppTest and the key of q4's answer."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.session_state["user_name"] = "A. de Vries"
+    at.session_state["user_role"] = "beleidsmedewerker"
+    at.run()
+    at.query_params["id"] = record_id
+    at.query_params["step"] = "q4"
+    at.switch_page("views/wizard.py").run()
+    assert not at.exception, at.exception
+    d = at.session_state["draft"]
+    key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+    assert not at.text_area(key=key).disabled, "the wizard is read-only: no person stated?"
+    return at, key
+
+
 def _time_runs(at, change, runs: int) -> list[float]:
     times = []
     for index in range(runs):
@@ -96,20 +126,13 @@ def _time_runs(at, change, runs: int) -> list[float]:
 def bench_rerun(runs: int = 40) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    from framework.loading import load_assessment
     from framework.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["IPCEI_DATA_DIR"] = tmp
-        assessment, _ = load_assessment(EXAMPLE)
+        assessment = _concept()
         record = open_store().create(assessment, "bench")
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.run()
-        at.query_params["id"] = record.id
-        at.query_params["step"] = "q4"
-        at.switch_page("views/wizard.py").run()
-        d = at.session_state["draft"]
-        key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+        at, key = _wizard(record.id)
         counts = _count(at)
         base_text = at.text_area(key=key).value
 
@@ -125,16 +148,23 @@ def bench_rerun(runs: int = 40) -> dict[str, float]:
 
         _time_runs(at, change_answer, 3)  # warm up both
         _time_runs(base, change_baseline, 3)
-        wizard, baseline = [], []
+        wizard, baseline, still, still_base = [], [], [], []
         for index in range(runs):  # interleaved, so that both see the same load on the machine
             wizard += _time_runs(at, lambda at, _i, n=index: change_answer(at, n), 1)
             baseline += _time_runs(base, lambda at, _i, n=index: change_baseline(at, n), 1)
+            # a rerun that changes no content (a click that draws the page again): nothing to save
+            still += _time_runs(at, lambda at, _i: None, 1)
+            still_base += _time_runs(base, lambda at, _i: None, 1)
     wizard_ms = statistics.median(wizard) * 1000
     baseline_ms = statistics.median(baseline) * 1000
+    still_ms, still_base_ms = statistics.median(still) * 1000, statistics.median(still_base) * 1000
     return {
         "wizard_rerun_ms": round(wizard_ms, 1),
         "baseline_rerun_ms": round(baseline_ms, 1),
         "rerun_ratio": round(wizard_ms / baseline_ms, 2),
+        "unchanged_rerun_ms": round(still_ms, 1),
+        "unchanged_baseline_ms": round(still_base_ms, 1),
+        "unchanged_ratio": round(still_ms / still_base_ms, 2),
         "elements": {k: v for k, v in counts.items() if v},
     }
 
@@ -143,15 +173,13 @@ def bench_commit(runs: int = 20, revisions: int = 80) -> dict[str, float]:
     """The server time of a committed field (the rerun in which a changed answer is saved as a revision), for a
     full assessment with ``revisions`` revisions against the same with one: goal under 150 ms median, and
     the history should not make it slower (ratio near 1)."""
-    from streamlit.testing.v1 import AppTest
 
-    from framework.loading import load_assessment
     from framework.store import open_store
 
     os.environ.setdefault("IPCEI_RENDER_WORKERS", "0")  # no PDF here: keep the render workers out of the timing
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["IPCEI_DATA_DIR"] = tmp
-        assessment, _ = load_assessment(EXAMPLE)
+        assessment = _concept()
         store = open_store()
         long_history, short_history = store.create(assessment, "bench"), store.create(assessment, "bench")
         for number in range(1, revisions):
@@ -159,13 +187,7 @@ def bench_commit(runs: int = 20, revisions: int = 80) -> dict[str, float]:
             store.save(long_history.id, assessment.model_copy(update={"answers": answers}), "bench", number)
         sessions = {}
         for name, record in (("long", long_history), ("short", short_history)):
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            at.run()
-            at.query_params["id"] = record.id
-            at.query_params["step"] = "q4"
-            at.switch_page("views/wizard.py").run()
-            d = at.session_state["draft"]
-            key = f"a|{d['id']}|{d['gen']}|nl|q4|answer"
+            at, key = _wizard(record.id)
             sessions[name] = (at, key, at.text_area(key=key).value)
         times: dict[str, list[float]] = {"long": [], "short": []}
         for index in range(runs + 2):  # interleaved; the first two warm up
@@ -257,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
             wizard rerun (one answer changed): {figures["wizard_rerun_ms"]} ms
             baseline rerun (same widgets):     {figures["baseline_rerun_ms"]} ms
             ratio:                              {figures["rerun_ratio"]} (goal <= 1.5)
+            wizard rerun, nothing changed:      {figures["unchanged_rerun_ms"]} ms
+            baseline rerun, nothing changed:    {figures["unchanged_baseline_ms"]} ms
+            ratio:                              {figures["unchanged_ratio"]} (goal <= 1.5)
             elements per step:                  {figures["elements"]}
             committed field, {figures["commit_revisions"]} revisions: {figures["commit_ms"]} ms median (goal < 150 ms)
             committed field, 1 revision:         {figures["commit_one_revision_ms"]} ms

@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from framework import fieldtypes
-from framework.evidence import EvidenceEntry, EvidenceId
+from framework.evidence import MAX_ENTRIES, EvidenceEntry, EvidenceId
 from framework.formats import FORMAT, FORMATS, lowest_form, migrate, normal_state
 from framework.keyfigures import KeyFigures
 from framework.models import AnswerField, FieldType, Framework
@@ -163,7 +163,7 @@ class Assessment(Strict):
     # format /2: list fields explicitly answered «geen» (e.g. Q14: no conditions), per question
     none_stated: dict[Identifier, list[Identifier]] = {}
     # format /2: the evidence register (sources, assumptions, later known) and the ids each question cites
-    evidence: list[EvidenceEntry] = Field(default=[], max_length=500)
+    evidence: list[EvidenceEntry] = Field(default=[], max_length=MAX_ENTRIES)
     citations: dict[Identifier, list[EvidenceId]] = {}
     # format /2: the key figures (framework.keyfigures); None when none is given
     key_figures: KeyFigures | None = None

@@ -6,11 +6,13 @@ vervallen. :func:`problems` checks a register and its citations (a duplicate id,
 a status on an entry that is no assumption); :func:`register` is the register as the report prints it, with the
 questions that cite each entry, including the per-answer sources of a /1 file, read in as entries of kind
 «bron» (``S1``, ``S2`` ...; the same source under several questions is one entry). :func:`findings` notes an open
-assumption that a concluding answer relies on. Nothing here knows a user interface.
+assumption that a concluding answer relies on. :func:`move_sources` moves the per-answer sources into the register
+for good (``ipcei migrate``). Nothing here knows a user interface.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,6 +28,7 @@ if TYPE_CHECKING:  # the assessment module imports this one
 EvidenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")]
 CONCLUDING = ("conclusion_a", "conclusion_b", "q14")
 DERIVED_PREFIX = "S"  # ids of entries read in from per-answer sources
+MAX_ENTRIES = 500  # entries in one register
 
 
 class Kind(StrEnum):
@@ -115,29 +118,80 @@ def register(framework: Framework, assessment: Assessment) -> list[RegisterEntry
         RegisterEntry(e, tuple(sorted(set(citing.get(e.id, [])), key=lambda q: order.get(q, len(order)))))
         for e in assessment.evidence
     ]
-    taken = {e.id for e in assessment.evidence}
-    known = {(e.title, e.reference, e.date): e.id for e in assessment.evidence if e.kind is Kind.BRON}
+    known = _known_sources(assessment)
     derived: dict[tuple[str, str, str], tuple[EvidenceEntry, list[str]]] = {}
+    fresh = _fresh_ids({e.id for e in assessment.evidence})
+    for question_id, _, key in per_answer_sources(framework, assessment):
+        if key in known:
+            continue
+        if key not in derived:
+            entry = EvidenceEntry(id=next(fresh), kind=Kind.BRON, title=key[0], reference=key[1], date=key[2])
+            derived[key] = (entry, [])
+        if question_id not in derived[key][1]:
+            derived[key][1].append(question_id)
+    return entries + [RegisterEntry(e, tuple(qs), derived=True) for e, qs in derived.values()]
+
+
+def _known_sources(assessment: Assessment) -> dict[tuple[str, str, str], str]:
+    """The register's sources by (title, reference, date): a per-answer source equal to one of them is that one."""
+    return {(e.title, e.reference, e.date): e.id for e in assessment.evidence if e.kind is Kind.BRON}
+
+
+def _fresh_ids(taken: set[str]) -> Iterator[str]:
+    """``S1``, ``S2`` …, skipping every id the register already uses (a collision gets the next free id)."""
     number = 0
+    while True:
+        number += 1
+        if f"{DERIVED_PREFIX}{number}" not in taken:
+            yield f"{DERIVED_PREFIX}{number}"
+
+
+def per_answer_sources(framework: Framework, assessment: Assessment) -> Iterator[tuple[str, str, tuple[str, str, str]]]:
+    """Each per-answer source in framework order: (question id, field id, (title, reference, date))."""
     for question in framework.questions():
         for answer_field in question.fields:
             if answer_field.type != "sources":
                 continue
             for source in assessment.value(question.id, answer_field.id) or []:
                 key = (_get(source, "title"), _get(source, "reference"), _get(source, "date"))
-                if key in known or not key[0]:
-                    continue
-                if key not in derived:
-                    number += 1
-                    while f"{DERIVED_PREFIX}{number}" in taken:
-                        number += 1
-                    entry = EvidenceEntry(
-                        id=f"{DERIVED_PREFIX}{number}", kind=Kind.BRON, title=key[0], reference=key[1], date=key[2]
-                    )
-                    derived[key] = (entry, [])
-                if question.id not in derived[key][1]:
-                    derived[key][1].append(question.id)
-    return entries + [RegisterEntry(e, tuple(qs), derived=True) for e, qs in derived.values()]
+                if key[0]:
+                    yield question.id, answer_field.id, key
+
+
+def move_sources(framework: Framework, assessment: Assessment) -> Assessment:
+    """The assessment with its per-answer sources moved into the register (what ``ipcei migrate`` writes).
+
+    Each distinct source becomes one entry of kind «bron» with the id :func:`register` gives it (``S1``, ``S2`` …,
+    never an id the register already uses), cited by every question that listed it; a source the register
+    already holds (same title, reference and date) is cited under its own id. The per-answer ``sources``
+    fields are removed, so nothing is written twice. Raises ``ValueError`` when the register would grow past
+    its limit.
+    """
+    sources = list(per_answer_sources(framework, assessment))
+    if not sources:
+        return assessment
+    known = _known_sources(assessment)
+    added = [item for item in register(framework, assessment) if item.derived]
+    ids = dict(known)
+    ids.update({(i.entry.title, i.entry.reference, i.entry.date): i.entry.id for i in added})
+    citations = {q: list(cited) for q, cited in assessment.citations.items()}
+    for question_id, _, key in sources:
+        cited = citations.setdefault(question_id, [])
+        if ids[key] not in cited:
+            cited.append(ids[key])
+    evidence = [*assessment.evidence, *(i.entry for i in added)]
+    if len(evidence) > MAX_ENTRIES:
+        raise ValueError(
+            f"moving the per-answer sources would make {len(evidence)} register entries; "
+            f"the register holds at most {MAX_ENTRIES}"
+        )
+    moved = {(q, f) for q, f, _ in sources}
+    answers = {}
+    for question_id, fields in assessment.answers.items():
+        kept = {f: v for f, v in fields.items() if (question_id, f) not in moved}
+        if kept:
+            answers[question_id] = kept
+    return assessment.model_copy(update={"answers": answers, "evidence": evidence, "citations": citations})
 
 
 def _get(source: Any, name: str) -> str:

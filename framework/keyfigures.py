@@ -21,6 +21,7 @@ R&D&I share. Fewer than four member states without a justification is the framew
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -105,26 +106,17 @@ def _whole(value: Any, high: int) -> bool:
 def value_problems(values: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every figure out of range: ``(name, catalog key, params)``; ``params`` naming a field use ``field*`` keys."""
     found: list[tuple[str, str, dict[str, Any]]] = []
-    for name in AMOUNTS:
-        value = values.get(name)
-        if value is not None and not (
-            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_AMOUNT
-        ):
-            found.append((name, "phases_kf_bad_amount", {"field": name}))
-    for name in PERCENTAGES:
-        value = values.get(name)
-        if value is not None and not (_number(value) and 0 <= value <= 100):
-            found.append((name, "phases_kf_bad_pct", {"field": name}))
-    for name in COUNTS:
-        value = values.get(name)
-        if value is not None and not (
-            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
-        ):
-            found.append((name, "phases_kf_bad_count", {"field": name}))
-    for name in DATES:
-        value = values.get(name)
-        if value is not None and not (isinstance(value, date) and FIRST_DAY <= value <= LAST_DAY):
-            found.append((name, "phases_kf_bad_date", {"field": name}))
+    families: list[tuple[tuple[str, ...], str, Callable[[Any], bool]]] = [
+        (AMOUNTS, "phases_kf_bad_amount", lambda v: _whole(v, MAX_AMOUNT)),
+        (PERCENTAGES, "phases_kf_bad_pct", lambda v: _number(v) and 0 <= v <= 100),
+        (COUNTS, "phases_kf_bad_count", lambda v: _whole(v, MAX_COUNT)),
+        (DATES, "phases_kf_bad_date", lambda v: isinstance(v, date) and FIRST_DAY <= v <= LAST_DAY),
+    ]
+    for names, key, fits in families:
+        for name in names:
+            value = values.get(name)
+            if value is not None and not fits(value):
+                found.append((name, key, {"field": name}))
     bad = {name for name, _, _ in found}
     shares = [values.get(n) for n in SHARES if values.get(n) is not None and n not in bad]
     if sum(shares) > 100:

@@ -32,6 +32,10 @@ class Text(Strict):
     def __call__(self, lang: str) -> str:
         return self.en if lang == "en" else self.nl
 
+    def as_data(self, lang: str | None) -> str | dict[str, str]:
+        """For an ``as_dict``: the text in ``lang``, or without a language both, ``{"nl": ..., "en": ...}``."""
+        return self(lang) if lang else {"nl": self.nl, "en": self.en}
+
 
 class Correction(Strict):
     """An obvious slip in the annex, shown corrected; the original is kept here for the record."""

@@ -33,17 +33,13 @@ class Finding:
     field: str | None = None
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        data = {
+        return {
             "rule": self.rule,
             "severity": self.severity.value,
             "questions": list(self.questions),
             "field": self.field,
+            "message": self.message.as_data(lang),
         }
-        if lang:
-            data["message"] = self.message(lang)
-        else:
-            data["message"] = {"nl": self.message.nl, "en": self.message.en}
-        return data
 
 
 @dataclass

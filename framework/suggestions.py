@@ -52,18 +52,13 @@ class Suggestion:
         return f"{self.reason(lang)} {self.note(lang)}" if self.note else self.reason(lang)
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        def text(value: Text | None) -> Any:
-            if value is None:
-                return None
-            return value(lang) if lang else {"nl": value.nl, "en": value.en}
-
         return {
             "rule": self.rule,
             "question": self.question,
             "field": self.field,
             "value": self.value,
-            "reason": text(self.reason),
-            "note": text(self.note),
+            "reason": self.reason.as_data(lang),
+            "note": self.note.as_data(lang) if self.note is not None else None,
             "based_on": list(self.questions),
             "alternative": self.alternative.as_dict(lang) if self.alternative else None,
         }
@@ -101,15 +96,12 @@ class Deviation:
         )
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        def text(value: Text) -> Any:
-            return value(lang) if lang else {"nl": value.nl, "en": value.en}
-
         return {
             "question": self.question,
             "field": self.field,
             "value": self.value,
             "suggested": self.suggested,
-            "reason": text(self.reason),
+            "reason": self.reason.as_data(lang),
             "motivation": self.motivation,
             "sentence": self.sentence(lang) if lang else {code: self.sentence(code) for code in LANGUAGES},
         }

@@ -74,6 +74,14 @@ def open_in_wizard(at: AppTest, record_id: str, step: str = "q1") -> AppTest:
     return at
 
 
+def open_in_review(at: AppTest, record_id: str) -> AppTest:
+    """Open an assessment on the review page (Controleren en advies-PDF) as a link would."""
+    at.query_params["id"] = record_id
+    at.switch_page("views/review.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def draft(at: AppTest) -> dict:
     return at.session_state["draft"]
 

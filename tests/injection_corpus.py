@@ -3,9 +3,10 @@
 :func:`payloads` gives more than a hundred snippets of HTML, script, event handlers, ``javascript:`` / ``data:`` /
 ``file:`` / canary URLs, CSS, template syntax (Jinja, ``${}``, ERB, Angular), Markdown as Streamlit renders it
 (images, links, colours, icons, LaTeX, raw HTML), SVG, iframes, entity tricks, NUL and other control characters,
-and very long attributes. Every payload that would fetch something names the canary server; every payload that
-would create an element marks it with ``id``/``class`` ``inj-NNN``; every payload that would run script sets
-``window.__pwned`` or opens a dialog. Shown as text, a payload changes nothing: that is what the tests check.
+and very long attributes (their templates are in ``tests/injection_payloads.py``). Every payload that would
+fetch something names the canary server; every payload that would create an element marks it with ``id``/``class``
+``inj-NNN``; every payload that would run script sets ``window.__pwned`` or opens a dialog. Shown as text, a
+payload changes nothing: that is what the tests check.
 
 :func:`text_fields` derives the free-text fields from the models (``Meta``, ``SourceRef``) and the framework
 (answer fields of type text, list and sources), so a new field is covered without touching this file.
@@ -22,190 +23,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from injection_payloads import LONG, TEMPLATES
 from markupsafe import escape
 
 from framework.assessment import Assessment, Meta, SourceRef, _field_annotation, meta_problems
 from framework.models import FieldType, Framework
 
 MARKER = "inj-"
-# CANARY becomes http://127.0.0.1:<port> of the canary server, MARK the payload's own marker (inj-001 ...).
-_TEMPLATES: dict[str, list[str]] = {
-    "html": [
-        '<b id="MARK">vet</b> <i class="MARK">schuin</i>',
-        '<div id="MARK" style="position:fixed;inset:0;background:red">overlay</div>',
-        '<h1 id="MARK">Kop</h1><hr class="MARK">',
-        '<a id="MARK" href="CANARY/MARK">klik</a>',
-        '<img id="MARK" src="CANARY/MARK.png" alt="x">',
-        '<form id="MARK" action="CANARY/MARK"><button>verstuur</button></form>',
-        '<input id="MARK" value="x"><textarea class="MARK">t</textarea>',
-        '<table id="MARK" background="CANARY/MARK.png"><tr><td>cel</td></tr></table>',
-        '<base href="CANARY/MARK/"><p id="MARK">base</p>',
-        '<meta http-equiv="refresh" content="0;url=CANARY/MARK">',
-        '<link rel="stylesheet" href="CANARY/MARK.css"><span class="MARK">l</span>',
-        '<link rel="attachment" href="file:///etc/passwd"><b id="MARK">a</b>',
-        '<object id="MARK" data="CANARY/MARK.bin"></object>',
-        '<embed id="MARK" src="CANARY/MARK.bin">',
-        '<video id="MARK" poster="CANARY/MARK.png" src="CANARY/MARK.mp4"></video>',
-        '<audio id="MARK" src="CANARY/MARK.mp3" autoplay></audio>',
-        '<picture><source srcset="CANARY/MARK.webp"><img id="MARK" src="x.png"></picture>',
-        '<img id="MARK" srcset="CANARY/MARK.png 2x" src="data:,">',
-        '<input type="image" id="MARK" src="CANARY/MARK.png">',
-        '</textarea><b id="MARK">uit het tekstvak</b>',
-        '</title></style></script><b id="MARK">uitgebroken</b>',
-        '"><b id="MARK">attribuut</b><x a="',
-        "'><b id=\"MARK\">attribuut</b><x a='",
-        '--><b id="MARK">commentaar</b><!--',
-        '<!-- <b id="MARK">in commentaar</b>',
-        '<![CDATA[<b id="MARK">cdata</b>]]>',
-        '<?xml version="1.0"?><b id="MARK">xml</b>',
-        '<noscript><p title="</noscript><b id=MARK>mxss</b>">',
-        '<math><mtext><table><mglyph><style><img id="MARK" src="CANARY/MARK.png">',
-        '<template><b id="MARK">t</b></template><slot class="MARK"></slot>',
-        '<marquee id="MARK">loopt</marquee><blink class="MARK">knippert</blink>',
-        '<dialog id="MARK" open>dialoog</dialog>',
-    ],
-    "script": [
-        "<script>window.__pwned='MARK'</script>",
-        '<script src="CANARY/MARK.js"></script>',
-        "<ScRiPt>alert('MARK')</ScRiPt>",
-        "<script>fetch('CANARY/MARK')</script>",
-        "<script type=\"module\">import 'CANARY/MARK.js'</script>",
-        "<scr<script>ipt>alert('MARK')</script>",
-        '<script>/*</script><img id="MARK" src="CANARY/MARK.png">*/</script>',
-        "<script>document.write('<b id=MARK>w</b>')</script>",
-        "<script>new Image().src='CANARY/MARK'</script>",
-        "\\u003cscript\\u003ealert('MARK')\\u003c/script\\u003e",
-        "<script>navigator.sendBeacon('CANARY/MARK')</script>",
-        "<script>eval(atob('YWxlcnQoMSk='))</script>",
-    ],
-    "event": [
-        '<img id="MARK" src=x onerror="window.__pwned=\'MARK\'">',
-        "<img src=x onerror=alert('MARK')>",
-        "<svg onload=\"window.__pwned='MARK'\">",
-        "<body onload=\"window.__pwned='MARK'\">",
-        '<input id="MARK" autofocus onfocus="window.__pwned=\'MARK\'">',
-        '<details id="MARK" open ontoggle="window.__pwned=\'MARK\'">d</details>',
-        '<div id="MARK" onmouseover="window.__pwned=\'MARK\'">zweef</div>',
-        '<b id="MARK" style="animation:x 1s" onanimationstart="window.__pwned=\'MARK\'">a</b>',
-        '<video id="MARK" src=x onerror="fetch(\'CANARY/MARK\')"></video>',
-        '<x id="MARK" onclick="alert(\'MARK\')" onpointerenter="alert(\'MARK\')">x</x>',
-        '<iframe id="MARK" onload="window.__pwned=\'MARK\'"></iframe>',
-        "<body onpageshow=\"alert('MARK')\">",
-    ],
-    "url": [
-        "javascript:window.__pwned='MARK'",
-        "JaVaScRiPt:alert('MARK')",
-        "java\tscript:alert('MARK')",
-        "&#106;avascript:alert('MARK')",
-        "vbscript:msgbox('MARK')",
-        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-        "data:image/svg+xml,<svg onload=alert('MARK')>",
-        "file:///etc/passwd",
-        "file://localhost/etc/hostname",
-        "CANARY/MARK",
-        "<CANARY/MARK>",
-        "//127.0.0.1:PORT/MARK",
-        "www.example.org/MARK",
-        "mailto:MARK@example.org?subject=x",
-    ],
-    "css": [
-        "<style>@import url(CANARY/MARK.css);</style>",
-        "<style>body{background:url(CANARY/MARK.png)}</style>",
-        '<div id="MARK" style="background-image:url(CANARY/MARK.png)">achtergrond</div>',
-        '<p id="MARK" style="width:expression(alert(\'MARK\'))">expressie</p>',
-        "@import 'CANARY/MARK.css';",
-        "url(CANARY/MARK.png)",
-        "</style><style>*{background:url(CANARY/MARK.png)}</style>",
-        "<style>@font-face{font-family:x;src:url(CANARY/MARK.woff)}</style>",
-        '"; } body { background: url(CANARY/MARK.png) } /*',
-        '\\22 ; } @import "CANARY/MARK.css"; /*',
-        "-moz-binding:url(CANARY/MARK.xml#x); behavior:url(CANARY/MARK.htc)",
-        '<link rel="preload" as="image" href="CANARY/MARK.png">',
-        "<style>@page { @top-left { content: url(CANARY/MARK.png) } }</style>",
-    ],
-    "template": [
-        "{{ 7*7 }}",
-        "{{7*'7'}} MARK",
-        "{% for i in range(3) %}MARK{% endfor %}",
-        "${7*7} #{7*7} MARK",
-        "<%= 7*7 %> MARK",
-        "{{ config.items() }}",
-        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-        "{{ t('report_page') }}",
-        "{% include 'print.css' %}",
-        "{% raw %}{{ 7*7 }}{% endraw %}",
-        "{# commentaar #} MARK",
-        "[[ 7*7 ]] MARK",
-        "{{constructor.constructor('alert(1)')()}}",
-        "{{ self.__init__.__globals__ }}",
-    ],
-    "markdown": [
-        "![MARK](CANARY/MARK.png)",
-        "[MARK](javascript:window.__pwned='MARK')",
-        "[MARK](CANARY/MARK)",
-        "**vet** _schuin_ ~~doorgehaald~~ `code` MARK",
-        "# Kop MARK",
-        "> citaat MARK",
-        "| a | b |\n|---|---|\n| MARK | d |",
-        "- punt MARK\n- punt\n\n1. een",
-        "```\ncodeblok MARK\n```",
-        ":red[MARK] :material/warning: :smile: :blue-background[b]",
-        ":violet-badge[MARK] :streamlit: :small[klein]",
-        "$\\href{javascript:alert(1)}{MARK}$",
-        "$$\\int_0^1 x\\,dx$$ MARK",
-        "[MARK]: CANARY/MARK.png\n\n![x][MARK]",
-        "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+) MARK",
-        "<div>\n\n![MARK](CANARY/MARK.png)\n\n</div>",
-        "Regel MARK\\\nnieuwe regel\\",
-        "***\n\n---\n\n___ MARK",
-        "[![MARK](CANARY/MARK.png)](CANARY/MARK)",
-        "<details><summary>MARK</summary>\n\n[x](CANARY/MARK)\n</details>",
-    ],
-    "svg": [
-        "<svg id=\"MARK\"><script>window.__pwned='MARK'</script></svg>",
-        '<svg><image id="MARK" href="CANARY/MARK.png"/></svg>',
-        '<svg><use href="CANARY/MARK.svg#x"/></svg>',
-        '<svg><a xlink:href="javascript:alert(\'MARK\')"><text id="MARK">t</text></a></svg>',
-        '<svg><animate onbegin="alert(\'MARK\')" attributeName="x" dur="1s"/></svg>',
-        '<svg><foreignObject><iframe id="MARK" src="CANARY/MARK"></iframe></foreignObject></svg>',
-        '<svg><set attributeName="href" to="javascript:alert(\'MARK\')"/></svg>',
-        "<svg/onload=alert('MARK')>",
-        '<svg><feImage href="CANARY/MARK.png"/></svg>',
-    ],
-    "iframe": [
-        '<iframe id="MARK" src="CANARY/MARK"></iframe>',
-        "<iframe src=\"javascript:parent.__pwned='MARK'\"></iframe>",
-        "<iframe srcdoc=\"<script>parent.__pwned='MARK'</script>\"></iframe>",
-        '<frameset><frame id="MARK" src="CANARY/MARK"></frameset>',
-        '<object type="text/html" data="CANARY/MARK.html"></object>',
-        '<portal id="MARK" src="CANARY/MARK"></portal>',
-    ],
-    "entity": [
-        '&lt;b id="MARK"&gt;ontsnapt&lt;/b&gt;',
-        "&#60;script&#62;alert('MARK')&#60;/script&#62;",
-        "&#x3C;img src=CANARY/MARK.png&#x3E;",
-        "&amp;lt;b&amp;gt; MARK",
-        "%3Cscript%3Ealert('MARK')%3C/script%3E",
-        "\\x3cscript\\x3ealert('MARK')\\x3c/script\\x3e",
-        "\uff1cscript\uff1ealert('MARK')\uff1c/script\uff1e",
-        "<img src=x onerror=&#97;lert('MARK')>",
-        "&NewLine;&Tab;&colon; MARK &nbsp;",
-    ],
-    "control": [
-        "<scr\x00ipt>alert('MARK')</scr\x00ipt>",
-        '\x00<b id="MARK">nul</b>',
-        "java\x00script:alert('MARK')",
-        '\u202e<b id="MARK">omgekeerd</b>',
-        "<scr\u200bipt>alert('MARK')</script>",
-        '\ufeff<b id="MARK">bom</b>\r\nregel\rnog',
-        "\x1b[31mrood\x1b[0m MARK \x07\x08",
-    ],
-}
-_LONG = {  # very long attributes: (kind, template, length)
-    "long-120": ('<img id="MARK" title="', '" src="CANARY/MARK.png">', 118),
-    "long-480": ('<div id="MARK" style="background:url(CANARY/MARK.png)" title="', '">lang</div>', 480),
-    "long-990": ('<a id="MARK" href="CANARY/MARK?', '">lang</a>', 990),
-}
 
 
 @dataclass(frozen=True)
@@ -225,10 +49,10 @@ def payloads(canary: str) -> list[Payload]:
         text = template.replace("CANARY", canary).replace("PORT", port).replace("MARK", marker)
         out.append(Payload(marker, kind, text))
 
-    for kind, templates in _TEMPLATES.items():
+    for kind, templates in TEMPLATES.items():
         for template in templates:
             add(kind, template)
-    for head, tail, length in _LONG.values():
+    for head, tail, length in LONG.values():
         head = head.replace("CANARY", canary).replace("MARK", f"{MARKER}{len(out) + 1:03d}")
         tail = tail.replace("CANARY", canary).replace("MARK", f"{MARKER}{len(out) + 1:03d}")
         add("long", head + "A" * (length - len(head) - len(tail)) + tail)

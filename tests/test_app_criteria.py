@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_support import app, stored, texts
+from app_support import app, open_in_review, stored, texts
 
 from framework.loading import load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _review(record_id):
-    at = app()
-    at.query_params["id"] = record_id
-    at.switch_page("views/review.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_the_review_page_shows_the_coverage_and_jumps_to_an_open_question():
     assessment, _ = load_assessment(ROOT / "examples" / "ipcei-onvolledig.yaml")
     record = stored(assessment)
-    at = _review(record.id)
+    at = open_in_review(app(), record.id)
     assert "Dekking van de criteria van de Europese Commissie" in texts(at.header)
     shown = texts(at.markdown)
     assert "1 gedekt, 12 deels gedekt, 4 niet gedekt (van 17)" in "\n".join(shown)

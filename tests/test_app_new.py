@@ -35,6 +35,15 @@ def test_messages_beside_the_fields_in_dutch():
     assert open_store().list().total == 0
 
 
+def test_no_multiselect_offers_the_english_select_all():
+    """Streamlit's «Select all» is English only: every multiselect of the metadata hides it (0 = never shown)."""
+    at = app()
+    at.switch_page("views/new_assessment.py").run()
+    shown = {box.key: box.proto.select_all for box in at.multiselect}
+    assert {"new|member_states", "new|secondary_ecosystems"} <= set(shown)
+    assert {key: value for key, value in shown.items() if value != 0} == {}
+
+
 def test_messages_in_english():
     at = app()
     at.radio(key="lang").set_value("en").run()

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from app_support import app, full_assessment, stored, texts
+from app_support import app, full_assessment, open_in_review, stored, texts
 
 from framework.report.filename import advice_filename
-
-
-def _review(record_id):
-    at = app()
-    at.query_params["id"] = record_id
-    at.switch_page("views/review.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_all_answers_on_one_page_and_the_file_name():
     assessment = full_assessment()
     record = stored(assessment)
-    at = _review(record.id)
+    at = open_in_review(app(), record.id)
     assert texts(at.title) == ["Controleren en advies-PDF"]
     shown = "\n".join(texts(at.text))
     assert assessment.value("q1", "answer").splitlines()[0] in shown
@@ -37,7 +29,7 @@ def test_open_findings_link_to_their_questions():
     answers.pop("q3")
     answers["q4"] = {**answers["q4"], "failures": ["geen", "marktfalen"]}
     record = stored(assessment.model_copy(update={"answers": answers}))
-    at = _review(record.id)
+    at = open_in_review(app(), record.id)
     assert any("Nog niet volledig" in w for w in texts(at.warning))
     assert any("tegelijk «geen falen aangetoond»" in e for e in texts(at.error))
     at.button(key="fix|q3").click().run()
@@ -47,7 +39,7 @@ def test_open_findings_link_to_their_questions():
 
 def test_pdf_preview_renders():
     record = stored()
-    at = _review(record.id)
+    at = open_in_review(app(), record.id)
     at.toggle(key="review|preview").set_value(True).run()
     assert not at.exception, at.exception
     assert not at.error, texts(at.error)

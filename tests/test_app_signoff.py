@@ -7,7 +7,7 @@ assessment is read-only and a new version replaces it. The gates of ``docs/signo
 
 from __future__ import annotations
 
-from app_support import app, full_assessment, open_in_wizard, stored, texts
+from app_support import app, full_assessment, open_in_review, open_in_wizard, stored, texts
 from gate_support import ERROR_EXAMPLE, REVIEWER, WARNING_EXAMPLE, all_acceptable, example
 from streamlit.testing.v1 import AppTest
 
@@ -25,13 +25,6 @@ def as_person(at: AppTest, name: str, role: str) -> AppTest:
     # By position: AppTest compares a set value with the shown (translated) labels.
     roles = at.sidebar.selectbox(key="user_role")
     roles.select_index(roles.options.index(t(f"ui_role_{role}", "nl")))
-    return at
-
-
-def on_review(at: AppTest, record_id: str) -> AppTest:
-    at.query_params["id"] = record_id
-    at.switch_page("views/review.py").run()
-    assert not at.exception, at.exception
     return at
 
 
@@ -67,7 +60,7 @@ def review_all(at: AppTest, record_id: str, verdict: str = "acceptable") -> AppT
 def test_self_approval_is_refused_in_the_ui():
     record_id = in_review()
     complete_review(record_id)
-    at = on_review(as_person(app(), "A. de Vries", "vaststeller"), record_id)
+    at = open_in_review(as_person(app(), "A. de Vries", "vaststeller"), record_id)
     assert any("Vier ogen" in w for w in texts(at.warning))
     button(at, "wf|sign_off").click().run()
     assert any("Niet toegestaan" in e.value and "vier ogen" in e.value for e in at.error)
@@ -77,14 +70,14 @@ def test_self_approval_is_refused_in_the_ui():
 
 def test_sign_off_waits_for_a_complete_review_on_the_page():
     record_id = in_review()
-    at = on_review(as_person(app(), "C. Bakker", "vaststeller"), record_id)
+    at = open_in_review(as_person(app(), "C. Bakker", "vaststeller"), record_id)
     assert any("Nog geen oordeel op de huidige tekst bij: q1, q2" in w for w in texts(at.warning))
     button(at, "wf|sign_off").click().run()
     assert any("volledige beoordeling" in e and "conclusion_b" in e for e in texts(at.error))
     assert open_store().get(record_id).status == Status.TER_REVIEW
     # a partial review is refused, naming the questions without a verdict; a complete one is recorded
     as_person(at, "B. Jansen", "reviewer")
-    on_review(at, record_id)
+    open_in_review(at, record_id)
     prefix = f"wf|{record_id}|{at.session_state['draft']['revision']}"
     at.radio(key=f"{prefix}|q1|verdict").set_value("acceptable")
     next(b for b in at.button if b.label == "Oordelen opslaan").click().run()
@@ -93,7 +86,7 @@ def test_sign_off_waits_for_a_complete_review_on_the_page():
     review_all(at, record_id)
     assert len(open_store().reviews(record_id)) == 16
     as_person(at, "C. Bakker", "vaststeller")
-    on_review(at, record_id)
+    open_in_review(at, record_id)
     assert any("Volledig beoordeeld door B. Jansen" in c for c in texts(at.caption))
     button(at, "wf|sign_off").click().run()
     assert open_store().get(record_id).status == Status.VASTGESTELD
@@ -103,7 +96,7 @@ def test_each_open_warning_needs_a_reason_on_the_page():
     record = stored(example(WARNING_EXAMPLE), by="A. de Vries")
     wf.submit(open_store(), record.id, AUTHOR)
     complete_review(record.id)
-    at = on_review(as_person(app(), "C. Bakker", "vaststeller"), record.id)
+    at = open_in_review(as_person(app(), "C. Bakker", "vaststeller"), record.id)
     field = next(i for i in at.text_input if "advice-without-funding-gap" in str(i.key))
     button(at, "wf|sign_off").click().run()
     assert any("Bevestig elke open waarschuwing" in e for e in texts(at.error))
@@ -123,7 +116,7 @@ def test_each_open_warning_needs_a_reason_on_the_page():
 
 def test_submit_with_open_findings_needs_a_reason_the_reviewer_then_sees():
     record = stored(example(ERROR_EXAMPLE), by="A. de Vries")
-    at = on_review(as_person(app(), "A. de Vries", "beleidsmedewerker"), record.id)
+    at = open_in_review(as_person(app(), "A. de Vries", "beleidsmedewerker"), record.id)
     assert any("bevinding(en) staan open" in w or "bevinding(en) open" in w for w in texts(at.warning))
     button(at, "wf|submit").click().run()
     assert any("Indienen kan niet" in e and "failure-contradiction" in e for e in texts(at.error))
@@ -136,20 +129,20 @@ def test_submit_with_open_findings_needs_a_reason_the_reviewer_then_sees():
     button(at, "wf|submit").click().run()
     assert open_store().get(record.id).status == Status.TER_REVIEW
     as_person(at, "B. Jansen", "reviewer")
-    on_review(at, record.id)
+    open_in_review(at, record.id)
     assert any(reason in w for w in texts(at.warning))
 
 
 def test_without_a_stated_identity_no_step_is_offered():
     record_id = in_review()
-    at = on_review(app(), record_id)
+    at = open_in_review(app(), record_id)
     assert any("naam en rol" in i for i in texts(at.info))
     assert not [b for b in at.button if str(b.key).startswith("wf|")]
 
 
 def test_review_returns_with_comments_the_author_sees_them_then_sign_off_freezes():
     record_id = in_review()
-    at = on_review(as_person(app(), "B. Jansen", "reviewer"), record_id)
+    at = open_in_review(as_person(app(), "B. Jansen", "reviewer"), record_id)
     d = at.session_state["draft"]
     prefix = f"wf|{record_id}|{d['revision']}"
     at.radio(key=f"{prefix}|q2|verdict").set_value("to_correct")
@@ -164,15 +157,15 @@ def test_review_returns_with_comments_the_author_sees_them_then_sign_off_freezes
     at.switch_page("views/wizard.py").run()
     assert any("De ernst is niet onderbouwd" in w for w in texts(at.warning))
     assert any("Teruggestuurd met opmerkingen" in w for w in texts(at.warning))
-    on_review(at, record_id)
+    open_in_review(at, record_id)
     button(at, "wf|resubmit").click().run()
     assert open_store().get(record_id).status == Status.TER_REVIEW
     as_person(at, "B. Jansen", "reviewer")
-    on_review(at, record_id)
+    open_in_review(at, record_id)
     review_all(at, record_id)
 
     as_person(at, "C. Bakker", "vaststeller")
-    on_review(at, record_id)
+    open_in_review(at, record_id)
     button(at, "wf|sign_off").click().run()
     assert not at.exception, at.exception
     assert open_store().get(record_id).status == Status.VASTGESTELD

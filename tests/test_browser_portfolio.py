@@ -60,3 +60,26 @@ def test_portfolio_page_charts_offline_and_accessible(server):
     hosts = {urlsplit(url).netloc for url in requested if url.startswith("http")}
     assert hosts == {urlsplit(server.url).netloc}, f"requests to other hosts: {sorted(hosts)}"
     assert not found, f"critical or serious violations: {json.dumps(found, indent=1)[:3000]}"
+
+
+def test_the_timeline_csv_downloads_at_the_first_click_with_each_assessments_own_date(server):
+    """The download reads the portfolio (from the cache) only when it is asked for, outside the script's run."""
+    import csv
+    import io
+
+    from gate_support import CLEAN_EXAMPLE
+
+    from framework.loading import load_assessment
+
+    own = load_assessment(CLEAN_EXAMPLE)[0].meta.created.isoformat()
+    with browser_page(1400, "portfolio-download") as page:
+        page.goto(server.url + "/portefeuille")
+        page.wait_for_selector(IDLE)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="CSV van de tijdlijn").click()
+        data = Path(info.value.path()).read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0][:3] == ["IPCEI", "Fase", "Eerste beoordeling"]
+    started = {r[0]: r[2] for r in rows[1:]}
+    assert {"Hy2Infra", "Hy2Use", "ME/CT"} <= set(started) and started["Hy2Use"] == "2024-03-01"
+    assert own in started.values()  # the signed-off example of 2022 stands at its own date, not today's

@@ -176,9 +176,10 @@ def test_two_instances_behind_nginx_survive_the_loss_of_one(deployment):
         # answer (it drains the refused body first): wait for the line rather than read too early
         log = folder / "logs" / "nginx-access.log"
         deadline = time.monotonic() + 30
-        while log.read_text().count('"PUT /_stcore/upload_file/') < 3 and time.monotonic() < deadline:
+        puts = '"PUT /_stcore/upload_file/'
+        while log.read_text().count(puts) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert log.read_text().count('"PUT /_stcore/upload_file/') >= 3  # both reached nginx; the app answered the first
+        assert log.read_text().count(puts) >= 3  # both reached nginx; the app answered the first
 
         page.locator(".st-key-ov_open_imported button").click()
         settle(page)

@@ -100,20 +100,23 @@ def test_invalid_fixture_fails_with_its_line(capsys, name):
     assert message in lines[0]
 
 
-def test_the_fault_is_on_the_reported_line():
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [
+        ("assessment-budget-octal.yaml", "national_budget_eur: 010"),
+        ("assessment-illustrative-yes.yaml", "illustrative: yes"),
+        ("assessment-unknown-key.yaml", "kleur: rood"),
+        ("assessment-unknown-key.json", '"budget"'),
+        ("assessment-unknown-member-state.yaml", "- uk"),
+        ("framework-unknown-key.yaml", "hint:"),
+        ("framework-missing-translation.yaml", "title: {nl: Probleem}"),
+        ("assessment-alias-bomb.yaml", "&lol1"),
+    ],
+)
+def test_the_fault_is_on_the_reported_line(name, needle):
     """Spot checks that the line named is the one with the fault in the file."""
-    for name, needle in {
-        "assessment-budget-octal.yaml": "national_budget_eur: 010",
-        "assessment-illustrative-yes.yaml": "illustrative: yes",
-        "assessment-unknown-key.yaml": "kleur: rood",
-        "assessment-unknown-key.json": '"budget"',
-        "assessment-unknown-member-state.yaml": "- uk",
-        "framework-unknown-key.yaml": "hint:",
-        "framework-missing-translation.yaml": "title: {nl: Probleem}",
-        "assessment-alias-bomb.yaml": "&lol1",
-    }.items():
-        text = (INVALID / name).read_text(encoding="utf-8").split("\n")
-        assert needle in text[EXPECTED[name][0] - 1], name
+    text = (INVALID / name).read_text(encoding="utf-8").split("\n")
+    assert needle in text[EXPECTED[name][0] - 1]
 
 
 def test_validate_reports_every_file_and_goes_on(capsys):

@@ -69,7 +69,16 @@ def test_ipcei_migrate_writes_the_v2_form(tmp_path, capsys, suffix):
     assert main(["validate", str(out)]) == EXIT_OK
     migrated, _ = load_assessment(out)
     original, _ = load_assessment(EXAMPLES / "ipcei-waterstof.yaml")
-    assert migrated == original
+    assert migrated.meta == original.meta and migrated.evidence  # the sources moved into the register
+    assert migrated.content_hash() != V1_HASHES["ipcei-waterstof.yaml"]  # so the content is not the same
+
+
+def test_ipcei_migrate_keep_sources_keeps_the_content_and_its_hash(tmp_path):
+    out = tmp_path / "waterstof.yaml"
+    assert main(["migrate", str(EXAMPLES / "ipcei-waterstof.yaml"), "--keep-sources", "-o", str(out)]) == EXIT_OK
+    assert read_file(out)[0]["format"] == FORMAT_V2
+    migrated, _ = load_assessment(out)
+    assert migrated == load_assessment(EXAMPLES / "ipcei-waterstof.yaml")[0]
     assert migrated.content_hash() == V1_HASHES["ipcei-waterstof.yaml"]
 
 

@@ -166,14 +166,9 @@ def test_what_changed_since_names_the_key_figures(framework):
 
 
 def _wizard_meta(record_id):
-    from app_support import person_app
+    from app_support import open_in_wizard, person_app
 
-    at = person_app()
-    at.query_params["id"] = record_id
-    at.query_params["step"] = "meta"
-    at.switch_page("views/wizard.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_in_wizard(person_app(), record_id, "meta")
 
 
 def _number(at, name):

@@ -131,3 +131,57 @@ def test_hits_show_the_snippet_and_the_question(store, seeded):
     (hit,) = found[a.id]
     assert hit.part == "q2" and "wezenlĳk" in hit.snippet
     assert store.search_hits([a.id], '"*') == {}
+
+
+def _rows(store, assessment_id):
+    from sqlalchemy import select
+
+    from framework.store.tables import search_parts
+
+    with store.engine.connect() as conn:
+        query = select(search_parts.c.id, search_parts.c.part, search_parts.c.body, search_parts.c.folded)
+        return conn.execute(
+            query.where(search_parts.c.assessment_id == assessment_id).order_by(search_parts.c.id)
+        ).all()
+
+
+def test_a_save_rewrites_only_the_rows_whose_text_changed_and_the_index_follows(store, seeded):
+    a, _, _ = seeded
+    before = _rows(store, a.id)
+    changed = _with_answers(
+        1, {"q2": {"answer": "Een ander probleem."}}, title="Hy2Infra waterstofnetwerk", author="Émile van den Berg"
+    )
+    store.save(a.id, changed, "Émile van den Berg", based_on=1)
+    after = _rows(store, a.id)
+    assert [(r.id, r.part) for r in after] == [(r.id, r.part) for r in before]  # same rows, same order
+    assert [r for r in after if r.part != "q2"] == [r for r in before if r.part != "q2"]  # untouched
+    (q2,) = [r for r in after if r.part == "q2"]
+    assert q2.body == "Een ander probleem." and q2.folded == "een ander probleem"
+    # both indexes (whole words and substrings) follow the rewritten row, and forget the old text
+    assert _ids(store, text="wezenlijk") == _ids(store, text="wezen") == set()
+    assert _ids(store, text="ander") == _ids(store, text="proble") == {a.id}
+    assert store.search_hits([a.id], "ander")[a.id][0].part == "q2"
+    # a save that changes no text leaves every row as it was
+    store.save(a.id, changed, "Émile van den Berg", based_on=2)
+    assert _rows(store, a.id) == after
+
+
+def test_a_save_that_adds_or_drops_a_part_rewrites_them_in_the_order_of_the_parts(store, seeded):
+    a, _, _ = seeded
+    more = _with_answers(
+        1,
+        {"q1": {"answer": "Aanleiding met kernfusie."}, "q2": {"answer": "Het probleem is wezenlĳk."}},
+        title="Hy2Infra waterstofnetwerk",
+        author="Émile van den Berg",
+    )
+    store.save(a.id, more, "Émile van den Berg", based_on=1)
+    rows = _rows(store, a.id)
+    assert [r.part for r in rows] == [part for part, _body in search.parts(more.model_dump(mode="json"))]
+    assert _ids(store, text="kernfusie") == {a.id} and _ids(store, text="wezenlijk") == {a.id}
+    fewer = _with_answers(
+        1, {"q2": {"answer": "Alleen dit."}}, title="Hy2Infra waterstofnetwerk", author="Émile van den Berg"
+    )
+    fewer = fewer.model_copy(update={"answers": {k: v for k, v in fewer.answers.items() if k != "q1"}})
+    store.save(a.id, fewer, "Émile van den Berg", based_on=2)
+    assert "q1" not in [r.part for r in _rows(store, a.id)]
+    assert _ids(store, text="kernfusie") == set() and _ids(store, text="alleen") == {a.id}

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rule_support import FRAMEWORK, example
 
 from framework.assessment import Assessment, is_empty
 from framework.cli.main import main
-from framework.loading import DEFAULT_FRAMEWORK, assessment_from_data, load_framework
+from framework.loading import assessment_from_data
 from framework.models import FieldType, Severity
 from framework.rules import check
 from framework.suggestions import deviations, suggestions
-from framework.yamlio import read_file
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = load_framework(DEFAULT_FRAMEWORK)
 CONCLUDING = ("conclusion_a", "conclusion_b", "q14")
 A1, A2 = "conclusion_a.government_role", "conclusion_a.european_cooperation"
 B1, B2 = "conclusion_b.only_via_ipcei", "conclusion_b.national_participation"
@@ -35,13 +32,6 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-def example(name: str) -> dict:
-    """An example's data as an answer to the current framework (whose revisions only add options)."""
-    data, _ = read_file(ROOT / "examples" / f"{name}.yaml")
-    data["framework"]["version"] = FRAMEWORK.version
-    return data
 
 
 def build(data: dict, changes: dict | None = None) -> Assessment:

@@ -16,6 +16,7 @@ import streamlit as st
 from framework.compare import matrix as compare_matrix
 from framework.compare import sides as compare
 from framework.compare.export import to_csv_bytes
+from framework.compare.sections import presence, register_counts
 from ui.i18n import lang, tr
 from ui.services import compare_pdf
 
@@ -133,3 +134,28 @@ def downloads(comparison: compare.Comparison, only: str, sources: bool) -> None:
             tr("compare_download_csv"), data=csv, file_name=f"{name}.csv", mime="text/csv",
             icon=":material/table:", on_click="ignore", key="cmp_csv",
         )  # fmt: skip
+
+
+def register_frame(comparison: compare.Comparison, only_differences: bool = False) -> pd.DataFrame:
+    """«Onderbouwing (register)» as a table of texts: per register id its presence and each assessment's entry."""
+    L = comparison.lang
+    rows = comparison.register_shown(only_differences)
+    letters = [c.letter for c in comparison.columns]
+    texts: dict[str, list[str]] = {tr("evid_presence"): [presence(r, letters, L) for r in rows]}
+    for i, letter in enumerate(letters):
+        texts[letter] = [r.cells[i].text if not r.cells[i].empty else tr("evid_absent") for r in rows]
+    return pd.DataFrame(texts, index=[r.label for r in rows])
+
+
+def draw_register(comparison: compare.Comparison, only_differences: bool = False) -> None:
+    """The register entries by id across the assessments (a data frame: user text stays text), under the questions."""
+    if not comparison.register:  # no assessment keeps a register: no section, as in the PDF
+        return
+    st.header(tr("evid_register"))
+    st.caption(tr("evid_register_intro"))
+    frame = register_frame(comparison, only_differences)
+    if frame.empty:
+        st.caption(tr("compare_no_differences"))
+        return
+    st.caption(tr("evid_summary", **register_counts(comparison.register)))
+    st.dataframe(frame, width="stretch", key="cmp_register")

@@ -30,88 +30,43 @@ def fields(
     states = {m.id: m.label(lang()) for m in framework.member_states}
     left, right = st.columns(2, gap="large")
     with left:
-        st.text_input(
-            tr("ui_meta_title") + " *",
-            key=key("title"),
-            disabled=disabled,
-            max_chars=200,
-            placeholder=tr("ui_ph_meta_title"),
-        )
-        _error(errors, "title")
-        st.text_input(
-            tr("ui_meta_ipcei") + " *",
-            key=key("ipcei"),
-            disabled=disabled,
-            max_chars=200,
-            placeholder=tr("ui_ph_ipcei"),
-        )
-        _error(errors, "ipcei")
-        st.selectbox(
+        _text(key, errors, disabled, "title", tr("ui_meta_title") + " *", tr("ui_ph_meta_title"), max_chars=200)
+        _text(key, errors, disabled, "ipcei", tr("ui_meta_ipcei") + " *", tr("ui_ph_ipcei"), max_chars=200)
+        _choice(
+            key,
+            errors,
+            disabled,
+            "ecosystem",
             tr("ui_meta_ecosystem") + " *",
-            list(ecosystems),
-            index=None,
-            key=key("ecosystem"),
-            disabled=disabled,
-            format_func=ecosystems.__getitem__,
-            placeholder=tr("ui_ph_ecosystem"),
+            ecosystems,
+            tr("ui_ph_ecosystem"),
             help=tr("ui_help_ecosystem"),
         )
-        _error(errors, "ecosystem")
-        st.selectbox(
-            tr("ui_meta_phase") + " *",
-            list(phases),
-            index=None,
-            key=key("phase"),
-            disabled=disabled,
-            format_func=phases.__getitem__,
-            placeholder=tr("ui_ph_phase"),
-        )
-        _error(errors, "phase")
-        st.multiselect(
+        _choice(key, errors, disabled, "phase", tr("ui_meta_phase") + " *", phases, tr("ui_ph_phase"))
+        _choices(
+            key,
+            errors,
+            disabled,
+            "member_states",
             tr("ui_meta_member_states"),
-            list(states),
-            key=key("member_states"),
-            disabled=disabled,
-            format_func=states.__getitem__,
-            placeholder=tr("ui_ph_member_states"),
+            states,
+            tr("ui_ph_member_states"),
             help=tr("ui_help_member_states"),
-            select_all=False,  # Streamlit's «Select all» is English only
         )
-        _error(errors, "member_states")
     with right:
-        st.text_input(
-            tr("ui_meta_case_number"),
-            key=key("case_number"),
-            disabled=disabled,
-            max_chars=300,
-            placeholder=tr("ui_ph_case"),
-        )
-        _error(errors, "case_number")
-        st.text_input(
+        _text(key, errors, disabled, "case_number", tr("ui_meta_case_number"), tr("ui_ph_case"), max_chars=300)
+        _text(
+            key,
+            errors,
+            disabled,
+            "dossier",
             tr("phases_dossier"),
-            key=key("dossier"),
-            disabled=disabled,
+            tr("phases_dossier_placeholder"),
             max_chars=200,
-            placeholder=tr("phases_dossier_placeholder"),
             help=tr("phases_dossier_help"),
         )
-        _error(errors, "dossier")
-        st.text_input(
-            tr("ui_meta_ministry"),
-            key=key("ministry"),
-            disabled=disabled,
-            max_chars=300,
-            placeholder=tr("ui_ph_ministry"),
-        )
-        _error(errors, "ministry")
-        st.text_input(
-            tr("ui_meta_department"),
-            key=key("department"),
-            disabled=disabled,
-            max_chars=300,
-            placeholder=tr("ui_ph_department"),
-        )
-        _error(errors, "department")
+        _text(key, errors, disabled, "ministry", tr("ui_meta_ministry"), tr("ui_ph_ministry"), max_chars=300)
+        _text(key, errors, disabled, "department", tr("ui_meta_department"), tr("ui_ph_department"), max_chars=300)
         st.number_input(  # no min/max: Streamlit's range error is English; Meta checks the range, in Dutch
             tr("ui_meta_budget"),
             step=1_000_000,
@@ -126,14 +81,7 @@ def fields(
         if budget is not None:
             st.caption(format_eur(int(budget), lang()))
         _error(errors, "national_budget_eur")
-        st.text_input(
-            tr("ui_meta_author") + " *",
-            key=key("author"),
-            disabled=disabled,
-            max_chars=120,
-            placeholder=tr("ui_ph_author"),
-        )
-        _error(errors, "author")
+        _text(key, errors, disabled, "author", tr("ui_meta_author") + " *", tr("ui_ph_author"), max_chars=120)
     _format2_fields(framework, key, errors, disabled, ecosystems, states)
 
 
@@ -148,17 +96,16 @@ def _format2_fields(
     """The metadata that format /2 added: budget «onbekend», coordinator, fewer than four, peildatum, ecosystems."""
     left, right = st.columns(2, gap="large")
     with left:
-        st.selectbox(
+        _choice(
+            key,
+            errors,
+            disabled,
+            "coordinator",
             tr("format_meta_coordinator"),
-            list(states),
-            index=None,
-            key=key("coordinator"),
-            disabled=disabled,
-            format_func=states.__getitem__,
-            placeholder=tr("format_ph_coordinator"),
+            states,
+            tr("format_ph_coordinator"),
             help=tr("format_help_coordinator"),
         )
-        _error(errors, "coordinator")
         st.text_area(
             tr("format_meta_few_member_states_reason"),
             key=key("few_member_states_reason"),
@@ -169,15 +116,15 @@ def _format2_fields(
             help=tr("format_help_few_member_states_reason"),
         )
         _error(errors, "few_member_states_reason")
-        st.multiselect(
+        _choices(
+            key,
+            errors,
+            disabled,
+            "secondary_ecosystems",
             tr("format_meta_secondary_ecosystems"),
-            list(ecosystems),
-            key=key("secondary_ecosystems"),
-            disabled=disabled,
-            format_func=ecosystems.__getitem__,
-            placeholder=tr("format_ph_secondary_ecosystems"),
+            ecosystems,
+            tr("format_ph_secondary_ecosystems"),
         )
-        _error(errors, "secondary_ecosystems")
     with right:
         st.date_input(
             tr("format_meta_reference_date"),
@@ -188,15 +135,89 @@ def _format2_fields(
             help=tr("format_help_reference_date"),
         )
         _error(errors, "reference_date")
-        st.text_input(
+        _text(
+            key,
+            errors,
+            disabled,
+            "national_budget_unknown",
             tr("format_meta_budget_unknown"),
-            key=key("national_budget_unknown"),
-            disabled=disabled,
+            tr("ui_ph_text"),
             max_chars=500,
-            placeholder=tr("ui_ph_text"),
             help=tr("format_unknown_reason_help"),
         )
-        _error(errors, "national_budget_unknown")
+
+
+def _text(
+    key: Callable[[str], str],
+    errors: dict[str, str],
+    disabled: bool,
+    name: str,
+    label: str,
+    placeholder: str,
+    *,
+    max_chars: int,
+    help: str | None = None,
+) -> None:
+    """One text field of the metadata, with its message below it."""
+    st.text_input(
+        label,
+        key=key(name),
+        disabled=disabled,
+        max_chars=max_chars,
+        placeholder=placeholder,
+        help=help,
+    )
+    _error(errors, name)
+
+
+def _choice(
+    key: Callable[[str], str],
+    errors: dict[str, str],
+    disabled: bool,
+    name: str,
+    label: str,
+    options: dict[str, str],
+    placeholder: str,
+    *,
+    help: str | None = None,
+) -> None:
+    """One choice of the metadata (id to label, none chosen at first), with its message below it."""
+    st.selectbox(
+        label,
+        list(options),
+        index=None,
+        key=key(name),
+        disabled=disabled,
+        format_func=options.__getitem__,
+        placeholder=placeholder,
+        help=help,
+    )
+    _error(errors, name)
+
+
+def _choices(
+    key: Callable[[str], str],
+    errors: dict[str, str],
+    disabled: bool,
+    name: str,
+    label: str,
+    options: dict[str, str],
+    placeholder: str,
+    *,
+    help: str | None = None,
+) -> None:
+    """Several choices of the metadata (id to label), with the message below them."""
+    st.multiselect(
+        label,
+        list(options),
+        key=key(name),
+        disabled=disabled,
+        format_func=options.__getitem__,
+        placeholder=placeholder,
+        help=help,
+        select_all=False,  # Streamlit's «Select all» is English only
+    )
+    _error(errors, name)
 
 
 def _error(errors: dict[str, str], name: str) -> None:

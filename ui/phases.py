@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from framework import phases
+from framework import memo, phases
 from framework.dossier import phase_rank
 from framework.errors import IpceiError
 from framework.gates import GateError
@@ -51,18 +51,30 @@ def since_section(d: dict[str, Any]) -> None:
     ref = reference(d)
     if ref is None:
         return
-    record = guard.use(lambda s: s.get(d["id"]))
+    draw_since(d["id"], ref)
+
+
+def draw_since(record_id: str, ref: phases.Reference | None = None) -> bool | None:
+    """Draw what changed in the stored assessment ``record_id`` since the signed-off advice it follows.
+
+    ``ref`` is that advice when already known (the review page keeps it per draft); without it, it is read now
+    (the compare page, where any assessment may be picked). Returns False when the assessment follows no
+    signed-off advice (nothing drawn), None when the store could not be read (the guard said so), else True.
+    """
+    record = guard.use(lambda s: s.get(record_id))
     if record is None:
-        return
-    found = guard.use(lambda s: phases.changes_since(s, record, lang(), ref))
+        return None
+    found = guard.use(lambda s: memo.changes_since(s, record, lang(), ref), default=guard)  # kept by content
+    if found is guard:  # the database went down between the two reads
+        return None
     if found is None:
-        return
+        return False
     with st.container(key="phases_since", border=True):
         st.header(found.title())
         st.caption(plain(found.base_line()))
         if found.empty:
             st.success(tr("phases_since_nothing"), icon=":material/check_circle:")
-            return
+            return True
         empty = tr("phases_since_empty")
         for key, items in (("verdicts", found.verdicts), ("figures", found.figures), *found.extra.items()):
             if items:
@@ -79,6 +91,7 @@ def since_section(d: dict[str, Any]) -> None:
             for c in found.texts:
                 st.markdown(f"**{plain(c.label)}** · {tr('phases_since_counts', **c.counts)}")
                 st.markdown(diff_markdown(c.segments))
+    return True
 
 
 def diff_markdown(segments: Any) -> str:

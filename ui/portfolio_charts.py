@@ -1,5 +1,8 @@
 """The portfolio page's charts (Altair, drawn by the Vega that Streamlit serves itself) and their tables.
 
+The builders (:func:`advice_chart`, :func:`amounts_chart`, :func:`timeline_chart`) are pure: from the portfolio
+and the language to a :class:`Chart` (its Vega-Lite spec and its table), with no Streamlit call, so that
+``ui.portfolio_data`` builds them once per data key and language and a rerun only draws them (:func:`draw`).
 Every chart has a text alternative: ``alt`` (the accessible name Streamlit gives the chart), a caption that says
 what it shows, and a table with the same figures in an expander. Colours are colour-blind safe and fixed:
 the same colour is the same advice everywhere (:data:`framework.portfolio.ADVICE_COLOURS`); the amounts use
@@ -8,33 +11,54 @@ colours no advice uses; the timeline's phases are told apart by position and lab
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from framework.i18n import format_date
+from framework.i18n import format_date, t
 from framework.portfolio import ADVICE_COLOURS, ADVICE_ORDER, AMOUNT_COLOURS, Labels, Portfolio, day
-from ui.i18n import lang, tr
+from ui.i18n import tr
 
 TIMELINE_MAX = 30  # IPCEIs on the timeline chart (the most recently active); the table holds them all
 
 
-def _described(chart: alt.TopLevelMixin, key: str, table: pd.DataFrame) -> None:
-    """The chart with its text alternative: accessible name, caption, and the same figures as a table."""
-    text = tr(f"portfolio_chart_{key}_alt")
-    st.markdown(f"**{tr(f'portfolio_chart_{key}_title')}**")
-    st.caption(text)
-    # The spec without Altair's schema validation on every rerun (it cost over a second for three charts on a busy
-    # machine); the specs are fixed code, checked once in the tests, and drawn in Chromium by the browser test.
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready to draw: its name (``portfolio_chart_<key>_*`` texts), its Vega-Lite spec and its table;
+    ``cut`` is (shown, total) when the chart shows fewer rows than the table."""
+
+    key: str
+    spec: dict[str, Any]
+    table: pd.DataFrame
+    cut: tuple[int, int] | None = None
+
+
+def _chart(key: str, chart: alt.TopLevelMixin, table: pd.DataFrame, cut: tuple[int, int] | None = None) -> Chart:
+    # The spec without Altair's schema validation (it cost over a second for three charts on a busy machine); the
+    # specs are fixed code, checked in the tests, and drawn in Chromium by the browser test.
     with alt.theme.enable("none"):  # as st.altair_chart does: no default width or height from Altair's theme
-        spec = chart.to_dict(validate=False)
-    st.vega_lite_chart(spec=spec, width="stretch", alt=text, key=f"pf_chart_{key}")
+        return Chart(key, chart.to_dict(validate=False), table, cut)
+
+
+def draw(chart: Chart) -> None:
+    """The chart with its text alternative: accessible name, caption, and the same figures as a table."""
+    text = tr(f"portfolio_chart_{chart.key}_alt")
+    if chart.cut is not None:
+        st.caption(tr("portfolio_chart_timeline_cut", shown=chart.cut[0], total=chart.cut[1]))
+    st.markdown(f"**{tr(f'portfolio_chart_{chart.key}_title')}**")
+    st.caption(text)
+    st.vega_lite_chart(spec=chart.spec, width="stretch", alt=text, key=f"pf_chart_{chart.key}")
     with st.expander(tr("portfolio_table_of_chart"), icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(chart.table, hide_index=True, width="stretch")
 
 
-def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
+def advice_chart(portfolio: Portfolio, labels: Labels) -> Chart:
     """Per ecosystem the number of IPCEIs, stacked by advice."""
+    tr = partial(t, lang=labels.lang)
     per: dict[str, dict[str, int]] = {}
     for cell in portfolio.cells:
         counts = per.setdefault(cell.ecosystem, dict.fromkeys(ADVICE_ORDER, 0))
@@ -77,11 +101,12 @@ def advice_chart(portfolio: Portfolio, labels: Labels) -> None:
             for eco, counts in per.items()
         ]
     )
-    _described(chart, "advice", table)
+    return _chart("advice", chart, table)
 
 
-def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
+def amounts_chart(portfolio: Portfolio, labels: Labels) -> Chart:
     """Per phase the sums of the national budget and of the aid requested (only what is known)."""
+    tr = partial(t, lang=labels.lang)
     per: dict[str, dict[str, int]] = {}
     for cell in portfolio.cells:
         sums = per.setdefault(cell.phase, {"national_budget_eur": 0, "aid_requested_eur": 0})
@@ -124,14 +149,15 @@ def amounts_chart(portfolio: Portfolio, labels: Labels) -> None:
             for phase, sums in per.items()
         ]
     )
-    _described(chart, "amounts", table)
+    return _chart("amounts", chart, table)
 
 
-def timeline_chart(portfolio: Portfolio, labels: Labels) -> None:
+def timeline_chart(portfolio: Portfolio, labels: Labels) -> Chart:
     """Per IPCEI a line per phase from the first assessment (circle) to the last sign-off (diamond)."""
+    tr = partial(t, lang=labels.lang)
     latest: dict[str, object] = {}
     for row in portfolio.timeline:
-        moment = row.decided or row.started
+        moment = day(row.decided) or day(row.started)  # days: a sign-off's moment and an assessment's own date
         if row.ipcei not in latest or moment > latest[row.ipcei]:  # type: ignore[operator]
             latest[row.ipcei] = moment
     shown = set(sorted(latest, key=latest.__getitem__, reverse=True)[:TIMELINE_MAX])  # type: ignore[arg-type]
@@ -177,16 +203,15 @@ def timeline_chart(portfolio: Portfolio, labels: Labels) -> None:
     chart = alt.layer(*layers).properties(height=70 + 64 * len(shown))
     table = pd.DataFrame(
         [
-            {
-                tr("portfolio_col_ipcei"): row.ipcei,
-                tr("portfolio_col_phase"): labels.phase(row.phase),
-                tr("portfolio_col_started"): format_date(day(row.started), lang()),
-                tr("portfolio_col_decided"): format_date(day(row.decided), lang()) or "—",
-                tr("portfolio_col_assessments"): row.assessments,
-            }
+            (
+                row.ipcei,
+                labels.phase(row.phase),
+                format_date(day(row.started), labels.lang),
+                format_date(day(row.decided), labels.lang) or "—",
+                row.assessments,
+            )
             for row in portfolio.timeline
-        ]
+        ],
+        columns=[tr(f"portfolio_col_{c}") for c in ("ipcei", "phase", "started", "decided", "assessments")],
     )
-    if len(latest) > len(shown):
-        st.caption(tr("portfolio_chart_timeline_cut", shown=len(shown), total=len(latest)))
-    _described(chart, "timeline", table)
+    return _chart("timeline", chart, table, (len(shown), len(latest)) if len(latest) > len(shown) else None)

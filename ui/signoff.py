@@ -89,6 +89,9 @@ def edit_block(d: dict[str, Any]) -> str | None:
     record = guard.use(lambda s: s.get(d["id"]))
     if record is None:  # the database is down (the guard said so): typing goes on; the save, gated, waits
         return None
+    if record.status.value in FROZEN:  # signed off meanwhile, in another session: read-only, and the banner says so
+        d["status"] = record.status.value
+        return "frozen"
     refusals = gates.edit_refusals(record, who)
     if not refusals:
         return None

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from framework import draft as drafting
-from framework import upgrade
+from framework import memo, upgrade
 from framework.errors import IpceiError
 from framework.loading import default_framework
 from framework.models import Framework
@@ -59,7 +59,7 @@ def offer(d: dict[str, Any], framework: Framework) -> None:
     st.info(tr("versions_notice", own=framework.version, current=target.version), icon=":material/update:")
     with st.expander(tr("versions_upgrade_to", version=target.version), icon=":material/upgrade:"):
         try:  # the draft is what is stored: the pages save before they draw
-            the_plan = upgrade.plan(drafting.assessment_from_data(d["data"]), framework, target)
+            the_plan = memo.upgrade_plan(drafting.assessment_from_data(d["data"]), framework, target)
         except IpceiError as exc:
             st.error(plain(exc))
             return

@@ -202,29 +202,23 @@ def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerFie
     captions = [o.description(lang()) if o.description else "" for o in answer_field.options]
     short = all(len(x) <= _SHORT_LABEL for x in labels.values())
     side_by_side = answer_field.type == FieldType.SCALE or (len(labels) <= 5 and short)
+    common: dict[str, Any] = {
+        "index": None,
+        "key": key,
+        "disabled": disabled,
+        "help": help_text,
+        "format_func": labels.__getitem__,
+    }
     if len(labels) <= 5 or answer_field.type == FieldType.SCALE:
         st.radio(
             label,
             list(labels),
-            index=None,
-            key=key,
-            disabled=disabled,
-            help=help_text,
-            format_func=labels.__getitem__,
             horizontal=side_by_side and not any(captions),
             captions=captions if any(captions) else None,
+            **common,
         )
     else:
-        st.selectbox(
-            label,
-            list(labels),
-            index=None,
-            key=key,
-            disabled=disabled,
-            help=help_text,
-            format_func=labels.__getitem__,
-            placeholder=tr("ui_ph_choice"),
-        )
+        st.selectbox(label, list(labels), placeholder=tr("ui_ph_choice"), **common)
 
 
 def _sources(key: str, answer_field: AnswerField, value: Any, disabled: bool) -> None:

@@ -1,4 +1,5 @@
-"""Compare: two to six assessments side by side, or two revisions of one assessment with a word-level diff.
+"""Compare: two to six assessments side by side, two revisions of one assessment with a word-level diff, or one
+assessment against the signed-off advice it follows («wat is er veranderd», drawn by ``ui.phases``).
 
 The page draws what :mod:`framework.compare.sides` returns; user text is shown escaped (``ui.text.plain``), never as
 HTML. ``?ids=ID&ids=ID`` in the URL preselects assessments (a link from elsewhere in the app), and the page
@@ -17,7 +18,6 @@ import streamlit as st
 from framework.assessment import Status
 from framework.compare import revisions as compare_revisions
 from framework.compare import sides as compare
-from framework.compare.diff import Op, Segment
 from framework.compare.matrix import filtered as filtered_rows
 from framework.errors import IpceiError
 from framework.i18n import format_date, format_datetime, t
@@ -25,6 +25,8 @@ from framework.loading import default_framework
 from framework.store import ListQuery, Page
 from ui import compare_matrix as compare_view
 from ui import guard, identity, state
+from ui import phases as phasing
+from ui.diff_text import diff_markdown
 from ui.i18n import lang, tr
 from ui.services import store  # reads below the list: a fault ends the page through guard.run_page
 from ui.text import local_time, plain
@@ -34,7 +36,7 @@ MAX_ATTRIBUTION_STEPS = 50  # revisions read to say who changed a field last
 MAX_VERSIONS = 20  # versions of one assessment followed back and forth
 IDS, LABELS, MODE, ONLY = "cmp_ids", "cmp_labels", "cmp_mode", "cmp_only_diff"
 ONLY_VERDICTS, NO_SOURCES = "cmp_only_verdicts", "cmp_no_sources"
-REV_ID, REV_OLD, REV_NEW = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new"
+REV_ID, REV_OLD, REV_NEW, SINCE_ID = "cmp_rev_id", "cmp_rev_old", "cmp_rev_new", "cmp_since_id"
 VERDICT_KINDS = ("choice", "scale", "multichoice", "amount", "number", "integer", "date")
 BADGES = {"same": "gray", "different": "orange", "not_applicable": "violet"}
 
@@ -45,7 +47,7 @@ labels: dict[str, str] = st.session_state.setdefault(LABELS, {})
 
 st.title(tr("compare_title"))
 st.caption(tr("compare_intro"))
-modes = {m: tr(f"compare_mode_{m}") for m in ("assessments", "revisions")}
+modes = {m: tr(f"compare_mode_{m}") for m in ("assessments", "revisions")} | {"since": tr("since_compare_mode")}
 mode = st.radio(tr("compare_mode"), list(modes), key=MODE, horizontal=True, format_func=modes.__getitem__)
 
 
@@ -219,6 +221,7 @@ def side_by_side() -> None:
             part = q.part
             st.header(plain(part))
         draw_question(comparison, q)
+    compare_view.draw_register(comparison, bool(only))
 
 
 def _remember(record_id: str) -> bool:
@@ -238,33 +241,6 @@ def _remember(record_id: str) -> bool:
 
 
 # --- revisions ------------------------------------------------------------------------------------------------
-
-
-def _wrap(text: str, before: str, after: str) -> str:
-    """Markdown for inserted or deleted text, line by line, with the white space outside the markers."""
-    out = []
-    for index, line in enumerate(text.split("\n")):
-        if index:
-            out.append("  \n")
-        core = line.strip()
-        if core:
-            lead, trail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
-            out.append(f"{lead}{before}{plain(core)}{after}{trail}")
-        elif line:
-            out.append(" ")
-    return "".join(out)
-
-
-def diff_markdown(segments: tuple[Segment, ...]) -> str:
-    parts = []
-    for segment in segments:
-        if segment.op == Op.EQUAL:
-            parts.append(plain(segment.text))
-        elif segment.op == Op.DELETE:
-            parts.append(_wrap(segment.text, ":red[~~", "~~]"))
-        else:
-            parts.append(_wrap(segment.text, ":green[**", "**]"))
-    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -303,17 +279,29 @@ def _pick_pair(old: str, new: str) -> None:
     st.session_state[REV_OLD], st.session_state[REV_NEW] = old, new
 
 
-def revisions() -> None:
+def pick_one(key: str) -> str | None:
+    """One assessment from the filtered list (the one picked before stays offered); None until one is picked."""
     matches = filtered()
-    current = st.session_state.get(REV_ID)
+    current = st.session_state.get(key)
     options = ([current] if current and current not in matches and _remember(current) else []) + matches
     if not options:
         st.info(tr("compare_empty_store"), icon=":material/info:")
-        return
-    record_id = st.selectbox(
-        tr("compare_pick_one"), options, index=None, key=REV_ID, format_func=lambda i: labels.get(i, i),
+        return None
+    return st.selectbox(
+        tr("compare_pick_one"), options, index=None, key=key, format_func=lambda i: labels.get(i, i),
         placeholder=tr("compare_pick_one_placeholder"),
     )  # fmt: skip
+
+
+def since_signed_off() -> None:
+    """«Wat is er veranderd sinds het vastgestelde advies» for one assessment, drawn as on the review page."""
+    record_id = pick_one(SINCE_ID)
+    if record_id is not None and phasing.draw_since(record_id) is False:
+        st.info(tr("since_compare_none"), icon=":material/info:")
+
+
+def revisions() -> None:
+    record_id = pick_one(REV_ID)
     if record_id is None:
         return
     ids = chain(record_id)
@@ -372,6 +360,8 @@ def revisions() -> None:
     for change in changes:
         with st.container(border=True, key=f"cmp_change_{change.row.key.replace('.', '_')}"):
             where = change.question.heading if change.question else tr("compare_meta")
+            if change.register:  # an entry of the evidence register: added, removed or changed
+                where = f"{tr('evid_register')} ({tr(f'evid_{change.register}')})"
             st.markdown(f"**{plain(where)}** · {plain(change.row.label)}")
             if (by := who.get(change.row.key)) is not None:
                 at = format_datetime(local_time(by.at))
@@ -388,5 +378,7 @@ def revisions() -> None:
 
 if mode == "revisions":
     revisions()
+elif mode == "since":
+    since_signed_off()
 else:
     side_by_side()

@@ -12,8 +12,8 @@ from datetime import date
 import streamlit as st
 
 from framework.errors import InputError
-from framework.i18n import format_date, format_eur
-from framework.portfolio import STATUSES, YEAR_MAX, YEAR_MIN, Labels, day, parse_filter
+from framework.i18n import format_eur
+from framework.portfolio import STATUSES, YEAR_MAX, YEAR_MIN, Labels, parse_filter
 from framework.portfolio.export import render_html, to_csv_bytes
 from ui import guard, identity, portfolio_data, services, state
 from ui import portfolio_charts as charts
@@ -53,17 +53,19 @@ allowed = identity.visible(chosen.list_query())  # a signed-in author sees only 
 if allowed is None:
     st.info(tr("portfolio_nothing_visible"), icon=":material/lock:")
     st.stop()
-portfolio = guard.use(lambda s: portfolio_data.load(s, chosen, allowed))
-if portfolio is None:
+loaded = guard.use(lambda s: portfolio_data.load(s, chosen, allowed))
+shown = guard.use(lambda s: portfolio_data.view(loaded, L)) if loaded is not None else None
+if shown is None:
     st.stop()  # the database is down: the guard said so
-if portfolio.restricted:
+# The figures, tables and chart specs are built once per data key (what the database holds) and language.
+if shown.restricted:
     st.info(tr("portfolio_restricted"), icon=":material/person:")
 st.caption(f"{chosen.describe(L)}. {tr('portfolio_latest_rule')} {tr('portfolio_amounts_rule')}")
-if portfolio.empty:
+if shown.empty:
     st.info(tr("portfolio_empty"), icon=":material/info:")
     st.stop()
 
-total = portfolio.total
+total = shown.total
 with st.container(horizontal=True):
     st.metric(tr("portfolio_metric_ipceis"), total.ipceis, border=True)
     st.metric(tr("portfolio_metric_budget"), format_eur(total.budget, L) or "—", border=True,
@@ -72,72 +74,41 @@ with st.container(horizontal=True):
 
 # --- per ecosystem and phase ---
 st.subheader(tr("portfolio_cells_title"))
-
-
-def _known(amount: int | None, known: int, of: int) -> str:
-    text = format_eur(amount, L) or "—"
-    return f"{text} ({known}/{of})" if amount is not None and known < of else text
-
-
-cell_rows = [
-    {
-        tr("portfolio_col_ecosystem"): labels.ecosystem(c.ecosystem) if c.ecosystem else tr("portfolio_total"),
-        tr("portfolio_col_phase"): labels.phase(c.phase) if c.phase else "",
-        tr("portfolio_col_ipceis"): c.ipceis,
-        tr("portfolio_col_budget"): _known(c.budget, c.budget_known, c.ipceis),
-        tr("portfolio_col_aid"): _known(c.aid, c.aid_known, c.ipceis),
-        **{labels.advice_of(a): n for a, n in c.advice.items()},
-    }
-    for c in [*portfolio.cells, total]
-]
-st.dataframe(cell_rows, hide_index=True, width="stretch")
+st.dataframe(shown.cells, hide_index=True, width="stretch")
 st.caption(tr("portfolio_known_note"))
-
 left, right = st.columns(2)
 with left:
-    charts.advice_chart(portfolio, labels)
+    charts.draw(shown.charts["advice"])
 with right:
-    charts.amounts_chart(portfolio, labels)
+    charts.draw(shown.charts["amounts"])
 
 # --- per IPCEI ---
 st.subheader(tr("portfolio_ipceis_title"))
-st.dataframe(
-    [
-        {
-            tr("portfolio_col_ipcei"): r.ipcei,
-            tr("portfolio_col_title"): r.title,
-            tr("portfolio_col_ecosystem"): labels.ecosystem(r.ecosystem),
-            tr("portfolio_col_phase"): labels.phase(r.phase),
-            tr("portfolio_col_advice"): labels.advice_of(r.advice),
-            tr("portfolio_col_status"): labels.status(r.status),
-            tr("portfolio_col_budget"): format_eur(r.national_budget_eur, L) or "—",
-            tr("portfolio_col_aid"): format_eur(r.aid_requested_eur, L) or "—",
-            tr("portfolio_col_assessments"): r.assessments,
-            tr("portfolio_col_signed"): format_date(day(r.signed_at), L) or "—",
-        }
-        for r in portfolio.ipceis
-    ],
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(shown.ipceis, hide_index=True, width="stretch")
 
 # --- timeline ---
 st.subheader(tr("portfolio_timeline_title"))
 st.caption(tr("portfolio_timeline_rule"))
-charts.timeline_chart(portfolio, labels)
+charts.draw(shown.charts["timeline"])
 
 # --- exports ---
 st.subheader(tr("portfolio_downloads"))
+
+
+def whole():  # the portfolio itself, read (from the cache) only when a download is asked for
+    return portfolio_data.portfolio(loaded)
+
+
 stem = f"portefeuille-{date.today().isoformat()}" if L == "nl" else f"portfolio-{date.today().isoformat()}"
 with st.container(horizontal=True, gap="small"):
     st.download_button(
-        tr("portfolio_download_pdf_ready"), data=lambda: services.portfolio_pdf(render_html(portfolio, L)),
+        tr("portfolio_download_pdf_ready"), data=lambda: services.portfolio_pdf(render_html(whole(), L)),
         file_name=f"{stem}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
         key="pf_pdf", type="primary",
     )  # fmt: skip
     for table in ("cells", "ipceis", "timeline"):
         st.download_button(
-            tr(f"portfolio_download_{table}"), data=lambda table=table: to_csv_bytes(portfolio, L, table),
+            tr(f"portfolio_download_{table}"), data=lambda table=table: to_csv_bytes(whole(), L, table),
             file_name=f"{stem}-{table}.csv", mime="text/csv", icon=":material/table:", on_click="ignore",
             key=f"pf_csv_{table}",
         )  # fmt: skip

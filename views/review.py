@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framework import advice, marks, rules, workflow
+from framework import advice, marks, memo, workflow
 from framework import draft as drafting
 from framework.assessment import canonical_json, is_empty
 from framework.errors import IpceiError
@@ -26,7 +26,7 @@ if d is None:
 state.flush()  # the review and the PDF show what is stored
 framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
-check = rules.check(framework, assessment)
+check = memo.check(framework, assessment)  # kept by content: a rerun without a change reuses it
 meta = assessment.meta
 target: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from framework import draft as drafting
-from framework import rules
+from framework import memo
 from framework.draft import META_STEP, StepState
 from framework.i18n import format_datetime, t
 from ui import conflict, findings, keyfigures_form, meta_form, persist, signoff, state, widgets
@@ -32,7 +32,7 @@ persist.restore_draft()  # a draft this browser kept before a reload (the databa
 state.flush()  # autosave: every committed change goes to the store at once, so a reload loses nothing
 framework = upgrading.framework_or_stop(d)
 assessment = drafting.assessment_from_data(d["data"])
-check = rules.check(framework, assessment)
+check = memo.check(framework, assessment)  # kept by content: a rerun without a change reuses it
 steps = drafting.steps(framework)
 states = drafting.step_states(framework, assessment, check)
 ids = [s.id for s in steps]

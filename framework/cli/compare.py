@@ -102,10 +102,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"ipcei compare: give {MIN_SUBJECTS} to {MAX_SUBJECTS} assessments, not {len(args.refs)}", file=sys.stderr
         )
         return EXIT_USAGE
-    kind = Path(args.output).suffix.lower().lstrip(".")
+    if args.output is None and not args.json:
+        print("ipcei compare: give -o OUT.pdf|OUT.csv, or --json for the comparison as JSON on stdout", file=sys.stderr)
+        return EXIT_USAGE
+    kind = Path(args.output).suffix.lower().lstrip(".") if args.output else "json"
     if args.output == "-":
         kind = "csv"
-    if kind not in ("pdf", "csv"):
+    if args.output == "-" and args.json:
+        print("ipcei compare: --json writes to stdout; give -o a file (or leave it out)", file=sys.stderr)
+        return EXIT_USAGE
+    if kind not in ("pdf", "csv", "json"):
         print("ipcei compare: the output must end in .pdf or .csv (or be - for CSV on stdout)", file=sys.stderr)
         return EXIT_USAGE
     since = None
@@ -131,16 +137,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _write(args: argparse.Namespace, kind: str, comparison: Any, since: Any) -> int:
-    """Write the comparison; with ``since`` (a ``framework.compare.since.Since``) print it and put it in the PDF."""
+    """Write the comparison; with ``since`` (a ``framework.compare.since.Since``) print it and put it in the PDF.
+
+    With ``--json`` the comparison (and ``since``) goes to stdout as JSON and every other line to stderr.
+    """
     from framework.assessment import terminal_text
     from framework.compare.export import render_pdf, to_csv, to_csv_bytes
+    from framework.compare.sections import register_counts
+    from framework.i18n import t
     from framework.report.phase_view import since_block
 
     if args.output == "-":
         sys.stdout.write(to_csv(comparison, only_differences=args.only_differences))
         return EXIT_OK
-    if since is not None:
+    say = sys.stderr if args.json else sys.stdout
+    if since is not None and not args.json:
         print("\n".join(terminal_text(line) for line in since.lines()))
+    if args.json:
+        from framework.cli.output import json_text
+        from framework.compare.data import comparison_data
+
+        data = comparison_data(comparison)
+        if since is not None:
+            data["since"] = since.lines()
+        print(json_text(data))
+        if kind == "json":
+            return EXIT_OK
     if kind == "csv":
         data = to_csv_bytes(comparison, only_differences=args.only_differences)
     else:
@@ -148,7 +170,9 @@ def _write(args: argparse.Namespace, kind: str, comparison: Any, since: Any) -> 
         data = render_pdf(comparison, only_differences=args.only_differences, since=block)
     write_file(args.output, data)
     summary = comparison.summary
-    print(f"wrote {args.output} ({summary.different} of {summary.questions} questions differ)")
+    print(f"wrote {args.output} ({summary.different} of {summary.questions} questions differ)", file=say)
+    if comparison.register:
+        print(terminal_text(t("evid_summary", comparison.lang, **register_counts(comparison.register))), file=say)
     return EXIT_OK
 
 
@@ -160,8 +184,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("refs", nargs="+", metavar="ID|FILE", help="an assessment file, or a store id (ID or ID@REVISION)")
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT.pdf|OUT.csv", help="the file to write (- for CSV on stdout)"
+        "-o",
+        "--output",
+        metavar="OUT.pdf|OUT.csv",
+        help="the file to write (- for CSV on stdout); may be left out with --json",
     )
+    p.add_argument("--json", action="store_true", help="the comparison as JSON on stdout (with the evidence register)")
     p.add_argument(
         "--lang", choices=list(LANGUAGES), help="language of labels and fixed texts (default: IPCEI_LANG or nl)"
     )

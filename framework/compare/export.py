@@ -1,9 +1,11 @@
 """A comparison (``framework.compare.sides``) as CSV for spreadsheets and as a landscape PDF in the advice's style.
 
-CSV: one header row, then one row per metadata item and per question field; the fixed columns say where the
-row belongs and whether the assessments agree, then one column per assessment with the value as shown (option
-labels, whole texts, list items one per line). A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return gets a leading apostrophe, so that a spreadsheet never reads user text as a formula.
+CSV: one header row, then one row per metadata item, per question field and per entry of the evidence registers
+(section «Onderbouwing (register)», its status «alleen in A» where an assessment lacks the entry); the fixed
+columns say where the row belongs and whether the assessments agree, then one column per assessment with the
+value as shown (option labels, whole texts, list items one per line). A cell that would start with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so that a spreadsheet never reads user text
+as a formula.
 
 PDF: ``report_templates/compare.html`` with ``print.css`` (the house style) and ``compare.css`` (landscape),
 Jinja autoescaped, laid out by WeasyPrint with the advice's URL fetcher (``data:`` URLs and files inside
@@ -59,7 +61,29 @@ def csv_rows(comparison: Comparison, *, only_differences: bool = False) -> list[
     rows += [line(t("compare_meta", lang), "", row) for row in meta]
     for q in questions:
         rows += [line(q.part, f"{q.heading} {q.title}", row) for row in q.rows]
+    rows += register_lines(comparison, only_differences=only_differences)
     return [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def register_lines(comparison: Comparison, *, only_differences: bool = False) -> list[list[str]]:
+    """The section «Onderbouwing (register)»: one CSV row per register id; the status says which lack it."""
+    from framework.compare.sections import presence
+
+    lang = comparison.lang
+    letters = [c.letter for c in comparison.columns]
+    absent = t("evid_absent", lang)
+    return [
+        [
+            t("evid_register", lang),
+            row.question_id,
+            "",
+            row.field_id,
+            row.label,
+            presence(row, letters, lang),
+            *(c.text if not c.empty else absent for c in row.cells),
+        ]
+        for row in comparison.register_shown(only_differences)
+    ]
 
 
 def to_csv(comparison: Comparison, *, only_differences: bool = False, delimiter: str = ",") -> str:
@@ -148,6 +172,7 @@ def render_html(
         "summary_text": s.text(lang),
         "matrix": build_matrix(comparison),
         "differences_text": t("doc_differences", lang, **difference_counts(comparison)),
+        "register": register_view(comparison, only_differences=only_differences),
         "pdf": {
             "title": t("compare_pdf_title", lang, count=len(comparison.columns)),
             "subject": t("compare_pdf_subject", lang),
@@ -158,6 +183,17 @@ def render_html(
         "since": since,
     }
     return environment().get_template(TEMPLATE).render(context)
+
+
+def register_view(comparison: Comparison, *, only_differences: bool = False) -> list[dict[str, Any]]:
+    """The register rows for the PDF: each row with its presence text («gelijk», «alleen in A»)."""
+    from framework.compare.sections import presence
+
+    letters = [c.letter for c in comparison.columns]
+    return [
+        {"row": row, "presence": presence(row, letters, comparison.lang)}
+        for row in comparison.register_shown(only_differences)
+    ]
 
 
 def _finisher(document: Any, pdf: Any) -> None:

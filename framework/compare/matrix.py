@@ -5,8 +5,10 @@ field that carries a verdict (the options of ``questions.yaml`` declare a ``lean
 unfavourable for participation; a framework without leanings shows every choice and scale field), with the
 multiple choices that qualify them (those whose options declare a leaning too: the kinds of market failure of
 question 4, the IPCEI categories of question 8), and the facts: budget, number of member states, open findings per
-severity, and concluding answers that differ from the suggested conclusion. Each cell carries the option's
-leaning, so that the page's chart and the PDF colour by meaning, with the label always printed beside it.
+severity, and concluding answers that differ from the suggested conclusion. Under a question's verdicts come
+the register ids its answers cite (a row of kind ``citations``), where any assessment cites some. Each cell
+carries the option's leaning, so that the page's chart and the PDF colour by meaning, with the label always
+printed beside it.
 
 :func:`difference_counts` separates questions whose verdicts differ from questions that differ in wording only,
 so that «n vragen verschillen» says something when every text differs.
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from framework.compare.sections import CITED_KIND
 from framework.compare.sides import Comparison, QuestionBlock, Row
 from framework.i18n import format_eur, t
 from framework.models import Severity
@@ -100,7 +103,11 @@ def verdict_rows(comparison: Comparison, question: QuestionBlock) -> list[Matrix
     """The verdict fields of one question and the multiple choices that qualify them."""
     leanings = _with_leanings(comparison)
     rows: list[MatrixRow] = []
+    cited: MatrixRow | None = None
     for row in question.rows:
+        if row.kind == CITED_KIND:  # the register ids the answers cite, shown under the verdicts
+            cells = tuple(MatrixCell(_cell_text(comparison, c)) for c in row.cells)
+            cited = MatrixRow(row.key, question.heading, row.label, "citations", cells, row.differs)
         if row.kind not in ("choice", "scale", "multichoice"):
             continue
         fields = _options(comparison, row.question_id, row.field_id)
@@ -117,7 +124,7 @@ def verdict_rows(comparison: Comparison, question: QuestionBlock) -> list[Matrix
         rows.append(MatrixRow(row.key, question.heading, row.label, kind, cells, row.differs))
     if not any(r.kind == "verdict" for r in rows):
         return []  # qualifiers only where there is a verdict to qualify
-    return rows
+    return rows + ([cited] if cited else [])
 
 
 def _fact(key: str, label: str, values: list[str]) -> MatrixRow:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from framework.assessment import Assessment, Status
 from framework.compare.diff import Segment, word_diff
+from framework.compare.sections import CITED, REGISTER, entry_key
 from framework.compare.sides import META, Comparison, QuestionBlock, Row, normalised
 
 T = TypeVar("T")
@@ -28,11 +29,24 @@ class Change:
     row: Row
     segments: tuple[Segment, ...]
 
+    @property
+    def register(self) -> str:
+        """For an entry of the evidence register: ``added``, ``removed`` or ``changed``; else ''."""
+        if self.row.question_id != REGISTER:
+            return ""
+        old, new = self.row.cells[0], self.row.cells[1]
+        return "added" if old.empty else "removed" if new.empty else "changed"
+
 
 def changes(comparison: Comparison) -> list[Change]:
-    """Every metadata item and field that differs between the first and the second assessment."""
+    """Every metadata item, field and register entry that differs between the first and the second assessment.
+
+    A register entry (``Change.register``) is added, removed or changed (an assumption whose status went from
+    open to bevestigd is a change); the ids a question cites are a row of that question (field ``cited``).
+    """
     found = []
-    for question, rows in [(None, comparison.meta), *((q, q.rows) for q in comparison.questions)]:
+    sections = [(None, comparison.meta), *((q, q.rows) for q in comparison.questions), (None, comparison.register)]
+    for question, rows in sections:
         for row in rows:
             if row.differs:
                 old, new = row.cells[0], row.cells[1]
@@ -54,6 +68,11 @@ def _raw(assessment: Assessment, key: str) -> Any:
     question_id, field_id = key.split(".", 1)
     if question_id == "key_figures":
         return getattr(assessment.key_figures, field_id, None)
+    if question_id == REGISTER:
+        entry = next((e for e in assessment.evidence if e.id == field_id), None)
+        return entry_key(entry) if entry is not None else None
+    if field_id == CITED:
+        return frozenset(assessment.citations.get(question_id, [])) or None
     if question_id == META:
         value = assessment.framework.key if field_id == "framework" else getattr(assessment.meta, field_id)
         return normalised(value.value if isinstance(value, Status) else value, field_id)

@@ -7,7 +7,9 @@ id; the union over the frameworks, in their order), each with one :class:`Row` p
 applicable ("niet van toepassing"), never an error. Text is equal when it is equal after white space is
 normalised; a multiple choice or a set of member states is equal regardless of order. A concluding answer that
 differs from its suggestion carries that suggestion and its reason (:attr:`Cell.deviation`); the officer's
-motivation is the text row of the same question.
+motivation is the text row of the same question. Where an assessment cites register entries for a question,
+the ids cited sit beside the verdict (a row ``cited``), and :attr:`Comparison.register` lists the register
+entries by id across the assessments (``framework.compare.sections``; cells and rows: ``framework.compare.rows``).
 
 Revisions of one assessment are compared the same way, with two subjects; ``framework.compare.revisions``
 adds a word-level diff per changed field and says which revision changed it last, by whom and when.
@@ -17,12 +19,31 @@ Nothing here renders: the page, the PDF and the CSV (``framework.compare.export`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from framework.assessment import Assessment, Status, is_empty
+from framework.compare.rows import (  # noqa: F401 (used from here)
+    NOT_APPLICABLE,
+    PREVIEW_CHARS,
+    PREVIEW_LINES,
+    Cell,
+    Row,
+    RowStatus,
+    merged_order,
+    normalised,
+    preview,
+)
+from framework.compare.rows import cell as make_cell
+from framework.compare.rows import row as make_row
+from framework.compare.sections import (
+    FIGURES,  # noqa: F401 (used from here)
+    cited_row,
+    figure_rows,
+    register_rows,
+    with_cited,
+)
 from framework.draft import display_meta, display_value
 from framework.errors import IpceiError
 from framework.i18n import LANGUAGES, t
@@ -31,9 +52,7 @@ from framework.models import AnswerField, FieldType, Framework, Question
 from framework.suggestions import deviation_notes
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 6
-PREVIEW_LINES, PREVIEW_CHARS = 3, 280
 META = "meta"
-FIGURES = "key_figures"  # the rows of the key figures (among the metadata rows)
 # The metadata compared, in the order shown; each is labelled by ``compare_meta_<name>``.
 META_ROWS = (
     "title", "ipcei", "ecosystem", "phase", "member_states", "national_budget_eur",
@@ -45,16 +64,6 @@ VERDICT_TYPES = frozenset({FieldType.CHOICE, FieldType.SCALE})
 
 class CompareError(IpceiError):
     """The comparison cannot be made as asked (too few or too many assessments, an unknown language)."""
-
-
-class RowStatus(StrEnum):
-    SAME = "same"  # every assessment has the field, with equal values
-    DIFFERENT = "different"  # every assessment has the field; the values are not all equal
-    NOT_APPLICABLE = "not_applicable"  # the framework of at least one assessment lacks the question or field
-
-    def marker(self) -> str:
-        """A sign that reads without colour: ``=`` equal, ``≠`` different, ``–`` not in every framework."""
-        return {"same": "=", "different": "≠", "not_applicable": "–"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -84,43 +93,6 @@ class Column:
     def heading(self) -> str:
         suffix = f" (rev. {self.revision})" if self.revision is not None else ""
         return f"{self.letter}. {self.title}{suffix}"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """The value of one field in one assessment, as a label or text, and as stored."""
-
-    applicable: bool
-    empty: bool
-    raw: Any
-    text: str  # option labels, the whole text, list items one per line; '' when empty or not applicable
-    preview: str  # the first lines of ``text``
-    deviation: str = ""  # a concluding answer that differs from its suggestion: the suggestion and its reason
-    qualifier: str = ""  # format /2: the toelichting beside a choice or scale (also in ``text``)
-
-    @property
-    def folded(self) -> bool:
-        return self.preview != self.text
-
-
-@dataclass(frozen=True)
-class Row:
-    """One field (or metadata item) across the assessments."""
-
-    question_id: str  # a question id, or "meta"
-    field_id: str
-    label: str
-    kind: str  # the field type (text, choice, ...), or "meta"
-    cells: tuple[Cell, ...]
-    status: RowStatus
-
-    @property
-    def differs(self) -> bool:
-        return self.status != RowStatus.SAME
-
-    @property
-    def key(self) -> str:
-        return f"{self.question_id}.{self.field_id}"
 
 
 @dataclass(frozen=True)
@@ -183,6 +155,7 @@ class Comparison:
     questions: tuple[QuestionBlock, ...]
     frameworks: tuple[str, ...]  # the framework key of each assessment
     subjects: tuple[Subject, ...] = ()  # what was compared (the verdict matrix reads leanings and findings)
+    register: tuple[Row, ...] = ()  # «Onderbouwing (register)»: one row per register id (framework.compare.sections)
 
     @property
     def frameworks_differ(self) -> bool:
@@ -222,6 +195,10 @@ class Comparison:
                 blocks.append(replace(q, rows=rows))
         return tuple(r for r in self.meta if r.differs), tuple(blocks)
 
+    def register_shown(self, only_differences: bool = False) -> tuple[Row, ...]:
+        """The register rows to show; with ``only_differences`` only entries that differ or are not in all."""
+        return tuple(r for r in self.register if r.differs) if only_differences else self.register
+
     def verdict_points(self) -> list[dict[str, Any]]:
         """The structured verdicts (choice and scale fields) per question and assessment, for a chart."""
         points = []
@@ -256,57 +233,6 @@ class Comparison:
 # --- building -----------------------------------------------------------------------------------------------
 
 
-def merged_order(sequences: Iterable[Sequence[str]]) -> list[str]:
-    """The union of id sequences: the first one's order, each later id placed after its predecessor."""
-    result: list[str] = []
-    for sequence in sequences:
-        previous: str | None = None
-        for item in sequence:
-            if item not in result:
-                result.insert(result.index(previous) + 1 if previous is not None else 0, item)
-            previous = item
-    return result
-
-
-def normalised(value: Any, kind: str) -> Any:
-    """A hashable key that is equal for values that mean the same."""
-    if is_empty(value):
-        return None
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if kind in (FieldType.MULTICHOICE, "member_states"):
-        return frozenset(value)
-    if isinstance(value, list):
-        return tuple(normalised(v, "") if not isinstance(v, dict) else _norm_dict(v) for v in value)
-    if isinstance(value, dict):
-        return _norm_dict(value)
-    return value
-
-
-def _norm_dict(value: dict[str, Any]) -> tuple:
-    return tuple(sorted((k, normalised(v, "")) for k, v in value.items() if not is_empty(v)))
-
-
-def preview(text: str, lines: int = PREVIEW_LINES, chars: int = PREVIEW_CHARS) -> str:
-    """The first non-empty lines of a text, cut at a word within ``chars``; the text itself when short."""
-    kept = [line for line in text.splitlines() if line.strip()][:lines]
-    shown = "\n".join(kept)
-    if len(shown) > chars:
-        shown = shown[:chars].rsplit(" ", 1)[0].rstrip(",;:.") + " …"
-    elif shown != text.strip():
-        shown += " …"
-    return text if shown == text else shown
-
-
-_NOT_APPLICABLE = Cell(applicable=False, empty=True, raw=None, text="", preview="")
-
-
-def _cell(text: str, raw: Any) -> Cell:
-    if is_empty(raw):
-        return Cell(applicable=True, empty=True, raw=None, text="", preview="")
-    return Cell(applicable=True, empty=False, raw=raw, text=text, preview=preview(text))
-
-
 def _marked_cell(
     assessment: Assessment, qid: str, answer_field: AnswerField, value: Any, lang: str
 ) -> tuple[Cell, Any]:
@@ -315,22 +241,14 @@ def _marked_cell(
     if is_empty(value):
         marks = mark_texts(assessment, qid, answer_field.id, lang)
         if marks:
-            return _cell(marks[0], {"mark": marks[0]}), ("mark", marks[0])
-        return _cell("", value), key
-    cell = _cell(display_value(answer_field, value, lang), value)
+            return make_cell(marks[0], {"mark": marks[0]}), ("mark", marks[0])
+        return make_cell("", value), key
+    shown = make_cell(display_value(answer_field, value, lang), value)
     if qualifier := assessment.qualifier(qid, answer_field.id):
-        text = f"{cell.text}\n{t('format_qualifier_short', lang)}: {qualifier}"
-        cell = replace(cell, text=text, preview=preview(text), qualifier=qualifier)
+        text = f"{shown.text}\n{t('format_qualifier_short', lang)}: {qualifier}"
+        shown = replace(shown, text=text, preview=preview(text), qualifier=qualifier)
         key = (key, qualifier)
-    return cell, key
-
-
-def _row(question_id: str, field_id: str, label: str, kind: str, cells: list[Cell], keys: list[Any]) -> Row:
-    if not all(c.applicable for c in cells):
-        status = RowStatus.NOT_APPLICABLE
-    else:
-        status = RowStatus.SAME if len(set(keys)) <= 1 else RowStatus.DIFFERENT
-    return Row(question_id, field_id, label, kind, tuple(cells), status)
+    return shown, key
 
 
 def meta_value(subject: Subject, name: str) -> Any:
@@ -360,26 +278,10 @@ def _meta_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
     rows = []
     for name in META_ROWS:
         values = [meta_value(s, name) for s in subjects]
-        cells = [_cell(_meta_text(s, name, v, lang), v) for s, v in zip(subjects, values, strict=True)]
+        cells = [make_cell(_meta_text(s, name, v, lang), v) for s, v in zip(subjects, values, strict=True)]
         keys = [normalised(v, name) for v in values]
-        rows.append(_row(META, name, t(f"compare_meta_{name}", lang), META, cells, keys))
-    return rows + _figure_rows(subjects, lang)
-
-
-def _figure_rows(subjects: Sequence[Subject], lang: str) -> list[Row]:
-    """The key figures (format /2, ``framework.keyfigures``), only where one of the assessments gives them."""
-    from framework import keyfigures
-
-    given = [s.assessment.key_figures.model_dump() if s.assessment.key_figures else {} for s in subjects]
-    rows = []
-    for name in keyfigures.NAMES:
-        values = [g.get(name) for g in given]
-        if all(v is None for v in values):
-            continue
-        cells = [_cell(keyfigures.display(name, v, lang), v) for v in values]
-        keys = [normalised(v, name) for v in values]
-        rows.append(_row(FIGURES, name, keyfigures.label(name, lang), FIGURES, cells, keys))
-    return rows
+        rows.append(make_row(META, name, t(f"compare_meta_{name}", lang), META, cells, keys))
+    return rows + figure_rows(subjects, lang)
 
 
 def question_heading(question: Question, lang: str) -> str:
@@ -406,15 +308,17 @@ def _question_block(
         cells, keys = [], []
         for index, (subject, answer_field) in enumerate(zip(subjects, answer_fields, strict=True)):
             if answer_field is None:
-                cells.append(_NOT_APPLICABLE)
+                cells.append(NOT_APPLICABLE)
                 continue
             value = subject.assessment.value(qid, field_id)
-            cell, key = _marked_cell(subject.assessment, qid, answer_field, value, lang)
+            shown, key = _marked_cell(subject.assessment, qid, answer_field, value, lang)
             if deviating and (note := deviating[index].get((qid, field_id))):
-                cell = replace(cell, deviation=note)
-            cells.append(cell)
+                shown = replace(shown, deviation=note)
+            cells.append(shown)
             keys.append(key)
-        rows.append(_row(qid, field_id, defined.label(lang), defined.type.value, cells, keys))
+        rows.append(make_row(qid, field_id, defined.label(lang), defined.type.value, cells, keys))
+    present = tuple(q is not None for q in found)
+    rows = with_cited(rows, cited_row(qid, subjects, present, lang))
     return QuestionBlock(
         id=qid,
         number=question.number,
@@ -424,7 +328,7 @@ def _question_block(
         concluding=concluding,
         advice=concluding and part.questions[-1].id == qid,
         footnote=question.footnote(lang) if question.footnote else "",
-        present=tuple(q is not None for q in found),
+        present=present,
         rows=tuple(rows),
     )
 
@@ -471,4 +375,5 @@ def build(subjects: Sequence[Subject | tuple[Assessment, Framework]], *, lang: s
         questions=tuple(_question_block(qid, items, lang, deviating) for qid in order),
         frameworks=tuple(s.assessment.framework.key for s in items),
         subjects=tuple(items),
+        register=tuple(register_rows(items, lang)),
     )

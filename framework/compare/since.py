@@ -8,7 +8,8 @@ what :func:`since` returns; nothing here renders.
 
 Further sections go in :data:`EXTRA_SECTIONS` (a function ``(base, current, lang) -> list[FigureChange]`` per
 section; its heading is the catalog text ``phases_since_<name>``): the coverage of the Commission's criteria
-(``framework.criteria``) is one.
+(``framework.criteria``) is one, the evidence register (entries added, removed or changed, and the ids each
+question cites) another.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from framework.compare.diff import Segment, counts
 from framework.compare.revisions import Change, changes
+from framework.compare.sections import CITED, REGISTER, cited_row, register_rows
 from framework.compare.sides import META, VERDICT_TYPES, Comparison, Subject, build
 from framework.i18n import t
 from framework.rules import Finding, check
@@ -137,8 +139,30 @@ def _coverage_changes(base: Subject, current: Subject, lang: str) -> list[Figure
     return found
 
 
+def _register_changes(base: Subject, current: Subject, lang: str) -> list[FigureChange]:
+    """Register entries added, removed or changed (an assumption now bevestigd), then changed citations."""
+    from framework.compare.sides import question_heading
+
+    pair = [base, current]
+    found = []
+    for row in register_rows(pair, lang):
+        if row.differs:
+            was, now = (c.text.replace("\n", " · ") for c in row.cells)
+            found.append(FigureChange(row.key, row.label, was, now))
+    for question in current.framework.questions():
+        present = [s.framework.question(question.id) is not None for s in pair]
+        row = cited_row(question.id, pair, present, lang)
+        if row is not None and row.differs:
+            label = f"{question_heading(question, lang)} · {row.label}"
+            found.append(FigureChange(row.key, label, row.cells[0].text, row.cells[1].text))
+    return found
+
+
 # Further sections: name -> (base, current, lang) -> changes; the heading is the catalog text phases_since_<name>.
-EXTRA_SECTIONS: dict[str, Callable[[Subject, Subject, str], list[FigureChange]]] = {"criteria": _coverage_changes}
+EXTRA_SECTIONS: dict[str, Callable[[Subject, Subject, str], list[FigureChange]]] = {
+    "criteria": _coverage_changes,
+    "register": _register_changes,
+}
 
 
 def _label(change: Change, lang: str) -> str:
@@ -174,6 +198,8 @@ def since(base: Subject, current: Subject, *, signed_on: date, signed_by: str, l
     verdicts, figures, texts = [], [], []
     for change in changes(comparison):
         row = change.row
+        if row.question_id == REGISTER or row.field_id == CITED:
+            continue  # in the section «Onderbouwing (register)» (EXTRA_SECTIONS)
         if row.question_id == META:
             if row.field_id in FIGURE_META:
                 figures.append(_figure(change, lang))

@@ -98,21 +98,17 @@ class CriterionCoverage:
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
         criterion = self.criterion
-
-        def text(value: Text) -> Any:
-            return value(lang) if lang else {"nl": value.nl, "en": value.en}
-
         return {
             "id": criterion.id,
             "section": criterion.section,
             "point": criterion.point,
             "kind": criterion.kind.value,
             "cumulative": criterion.kind.cumulative,
-            "name": text(criterion.name),
+            "name": criterion.name.as_data(lang),
             "status": self.status.value,
             "evidence": [e.as_dict(lang) for e in self.evidence],
             "covered_by": [e.ref for e in self.answered],
-            "contradictions": [text(reason) for reason in self.contradictions],
+            "contradictions": [reason.as_data(lang) for reason in self.contradictions],
         }
 
 

@@ -258,6 +258,16 @@ def criteria_path() -> Path:
     return Path(os.environ.get("IPCEI_CRITERIA") or DEFAULT_CRITERIA)
 
 
+def current_identity() -> str | None:
+    """The identity (content hash) of the criteria file the tool works with now; None when it cannot be read
+    (the check then says why). For caches keyed by content (``framework.memo``)."""
+    path = criteria_path()
+    try:
+        return _parsed(str(path), _mtime(path))[2]
+    except InputError:
+        return None
+
+
 def criteria_for(framework: Framework) -> Criteria | None:
     """The criteria that apply to assessments under ``framework``; None for a framework with another id.
 

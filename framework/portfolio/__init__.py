@@ -14,7 +14,7 @@ assessments they drafted), exactly as the overview does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from framework.assessment import Status
@@ -207,9 +207,11 @@ class Labels:
 
 
 def day(value: Any) -> date | None:
-    """The calendar day (in the local time zone) of a stored moment."""
+    """The calendar day (in the local time zone) of a stored moment; a day (an assessment's own date) as it is."""
     if value is None:
         return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
     from framework.localtime import to_local
 
     return to_local(value).date()

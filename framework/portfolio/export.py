@@ -115,7 +115,7 @@ def csv_rows(portfolio: Portfolio, lang: str, table: str = "cells") -> list[list
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
-def _iso(value: datetime | None) -> str:
+def _iso(value: date | datetime | None) -> str:
     found = day(value)
     return found.isoformat() if found else ""
 

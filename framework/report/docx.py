@@ -261,6 +261,11 @@ def key_points(w: Writer, view: dict[str, Any]) -> list[str]:
         for verdict in conclusion["verdicts"]:
             value = w.t("report_not_answered") if verdict.empty else verdict.value
             lines.append(f"{conclusion['heading']}, {verdict.label} {value}")
+    if coverage := summary.get("coverage"):
+        missing = f"; {w.t('since_summary_not_covered')}: {'; '.join(coverage['not_covered'])}"
+        lines.append(
+            f"{w.t('since_summary_coverage')}: {coverage['counts']}{missing if coverage['not_covered'] else ''}"
+        )
     lines += list(view.get("deviations") or summary.get("deviations") or [])
     status = doc["status_label"]
     if doc["approver"]:

@@ -55,3 +55,20 @@ def member_states_block(meta: Any, labels: list[str], lang: str) -> dict[str, An
     """Member states: how many, their names, and the coordinator where the assessment names one."""
     coordinator = str(getattr(meta, "coordinator", "") or "")
     return {"count": len(labels), "names": labels, "coordinator": coordinator}
+
+
+def coverage_block(coverage: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The coverage of the Commission's criteria as the summary prints it: the counts covered / partly / not
+    covered, and each cumulative criterion that is not covered named (section and short name).
+
+    ``coverage`` is the section's view (:func:`framework.report.coverage.coverage_view`); None when no criteria
+    apply to the framework.
+    """
+    if not coverage:
+        return None
+    missing = [
+        f"{row['reference']} · {row['name']}"
+        for row in coverage["rows"]
+        if row["cumulative"] and row["status"] == "not_covered"
+    ]
+    return {"counts": coverage["counts"], "not_covered": missing}

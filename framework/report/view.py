@@ -9,65 +9,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date as Date
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from framework import fieldtypes, keyfigures
 from framework.assessment import Assessment, SourceRef, Status, is_empty
-from framework.i18n import catalog, format_date, format_datetime, format_eur, t
-from framework.localtime import local_zone, to_local
+from framework.i18n import format_date, format_eur, t
+from framework.localtime import local_zone
 from framework.marks import unknown_text
-from framework.models import AnswerField, FieldType, Framework, Question
+from framework.models import AnswerField, FieldType, Framework
 from framework.report import summary as summary_view
 from framework.report.annex import evidence_annex
 from framework.report.coverage import coverage_view
-from framework.report.phase_view import PhaseNotes
+from framework.report.signoff_sheet import (  # the sign-off sheet's models, kept importable from here
+    ReviewNote,
+    SignOffEntry,
+    SignOffSheet,
+    acknowledged_rows,
+    question_heading,
+    review_rows,
+    signoff_rows,
+)
 from framework.rules import check
+
+__all__ = [
+    "ReviewNote",
+    "SignOffEntry",
+    "SignOffSheet",
+    "acknowledged_rows",
+    "build_view",
+    "paragraphs",
+    "question_heading",
+    "review_rows",
+    "signoff_rows",
+]
 
 FINAL_STATUSES = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
 SUMMARY_EXCERPT = 500  # characters of the advice shown on the summary page
 SUMMARY_COMPLETENESS = 5  # completeness findings listed on the summary page
-
-
-class SignOffEntry(BaseModel):
-    """One line of the sign-off sheet (parafenlijst): who did it, in which position, and when."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    role: Annotated[str, StringConstraints(max_length=120)] = ""
-    date: Date | None = None
-    at: datetime | None = None  # the moment (UTC in the store); printed in IPCEI_TIMEZONE
-
-
-class ReviewNote(BaseModel):
-    """A reviewer's verdict and comment on one answer, as the parafenlijst lists it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    question: Annotated[str, StringConstraints(min_length=1, max_length=60)]
-    verdict: Annotated[str, StringConstraints(max_length=40)] = ""
-    comment: Annotated[str, StringConstraints(max_length=4000)] = ""
-    by: Annotated[str, StringConstraints(max_length=120)] = ""
-    at: datetime | None = None
-
-
-class SignOffSheet(BaseModel):
-    """The sign-off block of the advice. Lines left ``None`` print as empty lines to fill in by hand."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    drafted_by: SignOffEntry | None = None
-    reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
-    approved_by: SignOffEntry | None = None
-    reviews: list[ReviewNote] = Field(default=[], max_length=500)
-    submit_reason: Annotated[str, StringConstraints(max_length=2000)] = ""  # submitted despite open findings, because
-    accepted: list[Annotated[str, StringConstraints(max_length=2200)]] = Field(default=[], max_length=50)
-    phases: PhaseNotes | None = None  # the signed-off advice this one follows: what changed, what was carried over
 
 
 def paragraphs(text: str) -> Markup:
@@ -196,12 +176,6 @@ def _carried(view: FieldView, question_id: str, carried: set[str]) -> FieldView:
     return view
 
 
-def question_heading(question: Question, lang: str) -> str:
-    """'Vraag 14' for a numbered question, 'Conclusie A' for a lettered (concluding) one."""
-    key = "report_question" if question.number.isdigit() else "report_conclusion"
-    return f"{t(key, lang)} {question.number}"
-
-
 def _finding(finding: Any, framework: Framework, lang: str) -> dict[str, str]:
     numbers = [q.number for qid in finding.questions if (q := framework.question(qid))]
     return {
@@ -306,6 +280,7 @@ def build_view(
     sheet = signoff or SignOffSheet()
     member_state_labels = [framework.label("member_states", s, lang) for s in meta.member_states]
     approval = summary_view.approval_block(signoff, lang)
+    criteria_view = coverage_view(result.coverage, lang)
     return {
         "lang": lang,
         "doc": {
@@ -366,10 +341,11 @@ def build_view(
             "opinions": conclusions[:-1],
             "findings": summary_view.findings_block(consistency, len(completeness), lang),
             "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
+            "coverage": summary_view.coverage_block(criteria_view, lang),
         },
         "parts": parts,
         "evidence": evidence_annex(framework, assessment, lang),  # the register, as an annex
-        "coverage": coverage_view(result.coverage, lang),  # the Commission's criteria (framework.criteria)
+        "coverage": criteria_view,  # the Commission's criteria (framework.criteria)
         # one line per concluding answer that differs from its suggestion, with the motivation (summary page)
         "deviations": [deviation.sentence(lang) for deviation in result.deviations],
         "signoff": signoff_rows(sheet, lang),
@@ -381,83 +357,3 @@ def build_view(
         "key_figures": keyfigures.rows(assessment.key_figures, lang),
         "carried_note": notes.carried_note(lang) if notes is not None else "",
     }
-
-
-def role_label(role: str, lang: str) -> str:
-    """A workflow role as the app shows it (``vaststeller``, ``approver``); a stated role as it was stated."""
-    key = f"wf_role_{role.strip().lower().replace(' ', '_')}"
-    return t(key, lang) if key in catalog() else role
-
-
-def moment(entry: Any, lang: str) -> str:
-    """Date and time in ``IPCEI_TIMEZONE`` when the moment is known, else the date."""
-    if getattr(entry, "at", None) is not None:
-        return format_datetime(to_local(entry.at), lang)
-    return format_date(entry.date, lang) if getattr(entry, "date", None) else ""
-
-
-def signoff_rows(sheet: SignOffSheet, lang: str) -> list[dict[str, str]]:
-    """The parafenlijst's lines: step, name, the role as the app shows it, local date and time."""
-    rows = [("report_signoff_drafted", sheet.drafted_by)]
-    rows += [("report_signoff_reviewed", entry) for entry in sheet.reviewed_by or [None]]
-    rows += [("report_signoff_approved", sheet.approved_by)]
-    return [
-        {
-            "role": t(key, lang),
-            "name": entry.name if entry else "",
-            "function": role_label(entry.role, lang) if entry else "",
-            "date": moment(entry, lang) if entry else "",
-        }
-        for key, entry in rows
-    ]
-
-
-def review_rows(sheet: SignOffSheet, framework: Framework, lang: str) -> list[dict[str, str]]:
-    """The reviewer's verdicts and comments per answer, oldest first, with the question named."""
-    rows = []
-    for note in sheet.reviews:
-        question = framework.question(note.question)
-        verdict_key = f"wf_verdict_{note.verdict}"
-        rows.append(
-            {
-                "question": question_heading(question, lang) if question else note.question,
-                "title": question.title(lang) if question else "",
-                "verdict": t(verdict_key, lang) if verdict_key in catalog() else note.verdict,
-                "comment": note.comment,
-                "by": note.by,
-                "at": moment(note, lang),
-            }
-        )
-    return rows
-
-
-def _get(item: Any, *names: str) -> str:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value:
-            return str(value)
-    return ""
-
-
-def acknowledged_rows(sheet: Any) -> list[dict[str, str]]:
-    """The warnings the approver acknowledged at sign-off (``finding: reason``), with the reasons.
-
-    Tolerant of what the sheet carries: a :class:`SignOffSheet` (``accepted`` lines, ``approved_by``), or an object
-    or mapping that already carries ``acknowledged`` rows (``message``, ``reason``, ``by``); fields it lacks are empty.
-    """
-    if sheet is None:
-        return []
-    carried = sheet.get("acknowledged") if isinstance(sheet, dict) else getattr(sheet, "acknowledged", None)
-    if carried:
-        return [
-            {"message": _get(item, "message", "finding"), "reason": _get(item, "reason"), "by": _get(item, "by")}
-            for item in carried
-        ]
-    approved = sheet.get("approved_by") if isinstance(sheet, dict) else getattr(sheet, "approved_by", None)
-    by = _get(approved, "name") if approved else ""
-    lines = sheet.get("accepted") if isinstance(sheet, dict) else getattr(sheet, "accepted", None)
-    rows = []
-    for line in lines or []:
-        finding, _, reason = str(line).partition(": ")
-        rows.append({"message": finding, "reason": reason, "by": by})
-    return rows

@@ -39,5 +39,5 @@ def watermark_url(word: str) -> str:
     page.paste(band, ((width - band.width) // 2, (height - band.height) // 2))
     page = page.convert("RGB")  # DeviceRGB, like the sRGB output intent of the PDF/A
     out = BytesIO()
-    page.save(out, format="PNG", optimize=True)
+    page.save(out, format="PNG")  # not optimize=True: 7x the time for 5 % fewer bytes; the same pixels
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")

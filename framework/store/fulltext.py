@@ -49,11 +49,20 @@ def replace(conn: Connection, assessment_id: str, parts: Iterable[tuple[str, str
 
     Two kinds of row: one per part (``search_parts``, for the snippets of the page shown) and one with all the
     folded words of the assessment (``search_docs``, the one row the full-text indexes match against).
+
+    A save usually changes one answer: when the assessment keeps the same parts in the same order, only the part
+    rows whose text changed are written again, each under its old id (so the rows keep the order of the parts,
+    which orders the snippets), and the words row only when its words changed. Any other change of the parts
+    replaces them all.
     """
-    rows = _replace_parts(conn, assessment_id, parts)
-    conn.execute(delete(search_docs).where(search_docs.c.assessment_id == assessment_id))
-    if rows:
-        words = distinct_words(row["folded"] for row in rows)
+    rows = _part_rows(assessment_id, parts)
+    _replace_parts(conn, assessment_id, rows)
+    words = distinct_words(row["folded"] for row in rows) if rows else None
+    where = search_docs.c.assessment_id == assessment_id
+    if conn.execute(select(search_docs.c.words).where(where)).scalar() == words:
+        return  # the same words (or none before and none now)
+    conn.execute(delete(search_docs).where(where))
+    if words is not None:
         conn.execute(search_docs.insert(), {"assessment_id": assessment_id, "words": words})
 
 
@@ -67,15 +76,29 @@ def distinct_words(folded: Iterable[str]) -> str:
     return " ".join(dict.fromkeys(word for text in folded for word in text.split()))
 
 
-def _replace_parts(conn: Connection, assessment_id: str, parts: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
-    conn.execute(delete(search_parts).where(search_parts.c.assessment_id == assessment_id))
-    rows = [
+def _part_rows(assessment_id: str, parts: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [
         {"assessment_id": assessment_id, "part": part, "body": body, "folded": indexed_text(body)}
         for part, body in parts
     ]
+
+
+def _replace_parts(conn: Connection, assessment_id: str, rows: list[dict[str, str]]) -> None:
+    old = conn.execute(
+        select(search_parts.c.id, search_parts.c.part, search_parts.c.body)
+        .where(search_parts.c.assessment_id == assessment_id)
+        .order_by(search_parts.c.id)
+    ).all()
+    if old and [row.part for row in old] == [row["part"] for row in rows]:
+        changed = [{**new, "id": row.id} for row, new in zip(old, rows, strict=True) if row.body != new["body"]]
+        if changed:
+            conn.execute(delete(search_parts).where(search_parts.c.id.in_([row["id"] for row in changed])))
+            conn.execute(search_parts.insert(), changed)
+        return
+    if old:
+        conn.execute(delete(search_parts).where(search_parts.c.assessment_id == assessment_id))
     if rows:
         conn.execute(search_parts.insert(), rows)
-    return rows
 
 
 SUBSTRING_FROM = 3  # a word of three characters or more matches inside words too (Dutch compounds)
@@ -224,7 +247,7 @@ def _backfill(conn: Connection) -> None:
             return
         for aid, document in batch:
             data = json.loads(document)
-            _replace_parts(conn, aid, search.parts(data))  # search_docs is migration 9's
+            _replace_parts(conn, aid, _part_rows(aid, search.parts(data)))  # search_docs is migration 9's
             author = search.fold(str((data.get("meta") or {}).get("author") or ""))
             conn.execute(update(assessments).where(assessments.c.id == aid).values(author_key=author))
         last = batch[-1][0]

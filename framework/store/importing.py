@@ -3,8 +3,6 @@ the same file, or exactly the same content, is refused. The store reads no file 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,17 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from framework.assessment import Assessment
 from framework.store.errors import DatabaseError, DuplicateImportError
-from framework.store.reads import StoreReader
 from framework.store.records import Action, Record
 from framework.store.rows import check_by
 from framework.store.tables import assessments, imports
-
-# Runs inside the transaction of the import: (connection, new id, time), e.g. to record an external sign-off.
-AfterCreate = Callable[[Connection, str, datetime], None]
+from framework.store.writer import AfterCreate, RevisionWriter
 
 
-class ImportRows(StoreReader):
-    """Mixed into :class:`~framework.store.store.Store` (which gives ``_prepared`` and ``_insert_new``)."""
+class ImportRows(RevisionWriter):
+    """Mixed into :class:`~framework.store.store.Store`; ``after`` runs in the transaction of the import (connection,
+    new id, time), e.g. to record an external sign-off."""
 
     def add_import(
         self,

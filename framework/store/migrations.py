@@ -123,8 +123,12 @@ END $$
 """
 
 
-def _append_only(conn: Connection, table: str) -> None:
-    """A table whose rows are never updated or deleted (a trigger refuses it, on either database)."""
+def _append_only(conn: Connection, table: str, *, truncate: bool = False) -> None:
+    """A table whose rows are never updated or deleted (a trigger refuses it, on either database).
+
+    ``truncate``: on PostgreSQL a second trigger refuses ``TRUNCATE`` too (migration 2 gave the revisions and the
+    audit log one; SQLite has no ``TRUNCATE``).
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(
             text(
@@ -132,6 +136,13 @@ def _append_only(conn: Connection, table: str) -> None:
                 "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
             )
         )
+        if truncate:
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
+                )
+            )
     else:
         for event in ("UPDATE", "DELETE"):
             conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
@@ -178,23 +189,8 @@ def _m2_imports_year_append_only(conn: Connection) -> None:
         conn.execute(text("UPDATE assessments SET year = :year WHERE id = :id"), years)
     if conn.dialect.name == "postgresql":
         conn.execute(text(_PG_APPEND_ONLY_FUNCTION))
-        for table in ("revisions", "audit_log"):
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-    else:
-        for table in ("revisions", "audit_log"):
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+    for table in ("revisions", "audit_log"):
+        _append_only(conn, table, truncate=True)
 
 
 def _m3_review_signoff(conn: Connection) -> None:
@@ -234,16 +230,7 @@ def _m3_review_signoff(conn: Connection) -> None:
     )
     md.create_all(conn)
     for table in ("reviews", "signoffs", "supersessions"):
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-        else:
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
+        _append_only(conn, table)
 
 
 def _m4_fulltext(conn: Connection) -> None:
@@ -338,6 +325,33 @@ def _m7_dossiers_phases(conn: Connection) -> None:
     _append_only(conn, "phase_links")
 
 
+def _m8_created_on(conn: Connection) -> None:
+    """The assessment's own date (``meta.created``) as an indexed DATE column ``created_on``, for the portfolio's
+    timeline and its latest-assessment order (an imported 2023 assessment is of 2023, not of the day of import).
+
+    Kept by the store on every save (``framework.store.rows.columns_from_data``); here back-filled from each
+    assessment's latest revision, in batches of 500. A document without a readable date leaves it NULL.
+    """
+    from datetime import date
+
+    from sqlalchemy import Date, bindparam, update
+
+    def created_on(document: str) -> date | None:
+        meta = json.loads(document).get("meta")
+        created = str(meta.get("created") or "") if isinstance(meta, dict) else ""
+        try:
+            return date.fromisoformat(created[:10])
+        except ValueError:
+            return None
+
+    conn.execute(text("ALTER TABLE assessments ADD COLUMN created_on DATE"))
+    heads = Table("assessments", MetaData(), Column("id", String(32), primary_key=True), Column("created_on", Date))
+    fill = update(heads).where(heads.c.id == bindparam("b_id")).values(created_on=bindparam("b_on"))
+    for batch in _latest_documents(conn):
+        conn.execute(fill, [{"b_id": aid, "b_on": created_on(document)} for aid, document in batch])
+    conn.execute(text("CREATE INDEX ix_assessments_ipcei_created_on ON assessments (ipcei, created_on)"))
+
+
 def _m9_search_documents(conn: Connection) -> None:
     """Search matches one row per assessment (``search_docs``, all its folded words) inside the full-text engine;
     ``search_parts`` keeps the parts for the snippets only. PostgreSQL gets a ``pg_trgm`` index for ``LIKE``."""
@@ -354,6 +368,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "issued advice PDFs", _m5_issued_pdfs),
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
     (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
+    (8, "the assessment's own date: created_on", _m8_created_on),
     (9, "full-text search: one indexed row per assessment", _m9_search_documents),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -1,15 +1,17 @@
 """The portfolio's rows: aggregates over the assessments' indexed columns, computed in SQL (no document is read).
 
 The unit of the portfolio is an IPCEI: :data:`DOSSIER` is its grouping key, here and nowhere else. Of each
-IPCEI the portfolio takes its *latest* assessment (the last created among those that pass the filters; ties
-broken by id), so that every IPCEI counts once, in the ecosystem and phase of that assessment, with its advice
-and its amounts. The timeline keeps every phase: per IPCEI and phase the first creation and the last sign-off.
+IPCEI the portfolio takes its *latest* assessment (the one of the latest own date, ``meta.created`` in the
+``created_on`` column, among those that pass the filters; ties broken by the moment it was stored, then by id), so
+that every IPCEI counts once, in the ecosystem and phase of that assessment, with its advice and its amounts. The
+timeline keeps every phase: per IPCEI and phase the first assessment's own date and the last sign-off. The own
+date, not the moment of storing: an assessment of 2023 imported today stands in 2023.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -58,11 +60,12 @@ class IpceiRow:
 
 @dataclass(frozen=True, slots=True)
 class PhaseRow:
-    """One phase of one IPCEI on the timeline: when its first assessment was made, when the last was signed off."""
+    """One phase of one IPCEI on the timeline: the own date of its first assessment (``meta.created``; the moment
+    it was stored when a document has none), when the last was signed off."""
 
     ipcei: str
     phase: str
-    started: datetime
+    started: date
     decided: datetime | None
     assessments: int
 
@@ -74,7 +77,7 @@ def _int(value: Any) -> int:
 def _ranked(conditions: list[Any], *, wide: bool = True) -> Any:
     """The filtered assessments, each with its rank within its IPCEI (1: the latest); ``wide``: with the columns
     of the per-IPCEI rows (the sums do not need them: narrower rows sort faster)."""
-    order = (assessments.c.created_at.desc(), assessments.c.id.desc())
+    order = (assessments.c.created_on.desc().nulls_last(), assessments.c.created_at.desc(), assessments.c.id.desc())
     columns = [
         assessments.c.ecosystem,
         assessments.c.phase,
@@ -181,11 +184,13 @@ class PortfolioRows(StoreReader):
         ]
 
     def portfolio_timeline(self, query: ListQuery) -> list[PhaseRow]:
-        """Per IPCEI and phase: the first assessment's creation, the last sign-off and the number of assessments."""
+        """Per IPCEI and phase: the first assessment's own date, the last sign-off and the number of assessments."""
+        started = func.min(assessments.c.created_on)
         statement = (
             select(
                 DOSSIER,
                 assessments.c.phase,
+                started,
                 func.min(assessments.c.created_at),
                 func.max(signoffs.c.approved_at),
                 func.count(),
@@ -194,8 +199,18 @@ class PortfolioRows(StoreReader):
             .outerjoin(signoffs, and_(signoffs.c.assessment_id == assessments.c.id))
             .where(*list_conditions(query, self.backend))
             .group_by(DOSSIER, assessments.c.phase)
-            .order_by(DOSSIER, func.min(assessments.c.created_at))
+            .order_by(DOSSIER, started, func.min(assessments.c.created_at))
         )
         with self._tx("read the portfolio", write=False) as conn:
             rows = conn.execute(statement).all()
-        return [PhaseRow(ipcei, phase, started, decided, _int(n)) for ipcei, phase, started, decided, n in rows]
+        return [
+            PhaseRow(ipcei, phase, on if on is not None else stored_day(at), decided, _int(n))
+            for ipcei, phase, on, at, decided, n in rows
+        ]
+
+
+def stored_day(moment: datetime) -> date:
+    """The local day of a stored moment (the timeline's date of an assessment without an own date)."""
+    from framework.localtime import to_local
+
+    return to_local(moment).date()

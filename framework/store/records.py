@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from enum import StrEnum
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, cast
 
 from framework.assessment import Assessment, Status
 
@@ -32,11 +32,27 @@ REVISION_ACTIONS = frozenset(
 )
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]{1,39}$")
 
+
+class Plain:
+    """Base of a frozen record: ``as_dict`` gives each field, a time as ISO 8601 text and an enum as its value."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(cast(Any, self))}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.value if isinstance(value, Enum) else value
+
+
 SORT_KEYS = ("updated", "created", "title", "ipcei", "status", "ecosystem", "phase", "advice", "author", "year")
 
 
 @dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(Plain):
     """One row of a list: the indexed columns of an assessment, without its document."""
 
     id: str
@@ -56,13 +72,6 @@ class Summary:
     updated_by: str
     archived: bool
     content_hash: str
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        data["status"] = self.status.value
-        data["created_at"] = self.created_at.isoformat()
-        data["updated_at"] = self.updated_at.isoformat()
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +111,7 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
-class RevisionInfo:
+class RevisionInfo(Plain):
     """One revision in the history of an assessment; ``hash`` chains it to ``previous_hash``."""
 
     number: int
@@ -114,15 +123,9 @@ class RevisionInfo:
     hash: str
     previous_hash: str
 
-    def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        data["at"] = self.at.isoformat()
-        data["status"] = self.status.value
-        return data
-
 
 @dataclass(frozen=True, slots=True)
-class AuditEntry:
+class AuditEntry(Plain):
     """One entry of the append-only audit log."""
 
     seq: int
@@ -134,11 +137,6 @@ class AuditEntry:
     detail: dict[str, Any]
     hash: str
     previous_hash: str
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        data["at"] = self.at.isoformat()
-        return data
 
 
 @dataclass(frozen=True, slots=True)

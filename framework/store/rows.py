@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, false, func, or_, select
@@ -43,11 +44,20 @@ def columns_from_data(data: dict[str, Any]) -> dict[str, Any]:
         "advice": _clean(advice) if isinstance(advice, str) and advice else None,
         "author": _clean(meta.get("author")),
         "year": int(created[:4]) if created[:4].isdigit() else None,
+        "created_on": _day(created),
         "search": searchable(title, ipcei, _clean(meta.get("case_number"))),
         "author_key": fold(_clean(meta.get("author"))),
         "dossier": dossier_key(meta),
         **portfolio_figures(data),
     }
+
+
+def _day(created: str) -> date | None:
+    """``meta.created`` as a date (the assessment's own date), None when it is not one."""
+    try:
+        return date.fromisoformat(created[:10])
+    except ValueError:
+        return None
 
 
 MAX_AMOUNT = 2**63 - 1  # BIGINT

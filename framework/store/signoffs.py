@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from framework.store.reads import StoreReader
+from framework.store.records import Plain
 from framework.store.tables import reviews, signoffs, supersessions
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewEntry:
+class ReviewEntry(Plain):
     """A reviewer's verdict on one question of one revision."""
 
     revision: int
@@ -29,14 +30,9 @@ class ReviewEntry:
     role: str
     at: datetime
 
-    def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        data["at"] = self.at.isoformat()
-        return data
-
 
 @dataclass(frozen=True, slots=True)
-class SignOff:
+class SignOff(Plain):
     """Who approved which revision, in which role and when, and the content hash of what was approved."""
 
     assessment_id: str
@@ -45,11 +41,6 @@ class SignOff:
     by: str
     role: str
     at: datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        data["at"] = self.at.isoformat()
-        return data
 
 
 def add_reviews(
@@ -102,16 +93,15 @@ class WorkflowReads(StoreReader):
         ]
 
     def signoff(self, assessment_id: str) -> SignOff | None:
-        with self._tx(f"read the sign-off of {assessment_id}", write=False) as conn:
-            r = conn.execute(select(signoffs).where(signoffs.c.assessment_id == assessment_id)).first()
-        if r is None:
-            return None
-        return SignOff(r.assessment_id, r.revision, r.content_hash, r.approved_by, r.role, r.approved_at)
+        return self._signoff(f"read the sign-off of {assessment_id}", signoffs.c.assessment_id == assessment_id)
 
     def signoff_by_hash(self, content_hash: str) -> SignOff | None:
         """The sign-off of exactly this content, if the store has one."""
-        with self._tx("look up a sign-off", write=False) as conn:
-            r = conn.execute(select(signoffs).where(signoffs.c.content_hash == content_hash)).first()
+        return self._signoff("look up a sign-off", signoffs.c.content_hash == content_hash)
+
+    def _signoff(self, what: str, where: ColumnElement[bool]) -> SignOff | None:
+        with self._tx(what, write=False) as conn:
+            r = conn.execute(select(signoffs).where(where)).first()
         if r is None:
             return None
         return SignOff(r.assessment_id, r.revision, r.content_hash, r.approved_by, r.role, r.approved_at)

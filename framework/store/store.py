@@ -5,53 +5,35 @@ Concurrency: a save names the revision it was based on. The head row of the asse
 row matches, someone else saved first and the save is refused with a :class:`RevisionConflict` carrying both
 versions. So no update is ever lost, on SQLite (writers serialised by ``BEGIN IMMEDIATE``) as on PostgreSQL
 (the row lock orders concurrent updates; the loser sees the new revision and matches no row).
+
+Every write passes through :mod:`framework.store.writer` (rows prepared, revisions appended) and the sign-off
+guards of :mod:`framework.store.guards`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from framework import search
-from framework.assessment import Assessment, Status, format2_problems, meta_problems
-from framework.errors import FrameworkMismatchError, InputError, Problem
-from framework.formats import lowest_form
-from framework.loading import problems_from_validation
-from framework.models import Framework
+from framework.assessment import Assessment, Status
 from framework.store import audit, fulltext
-from framework.store.chain import GENESIS, canonical, revision_hash, sha256_text
 from framework.store.dossiers import DossierReads
-from framework.store.errors import (
-    ArchivedError,
-    FrozenError,
-    NotFoundError,
-    RevisionConflict,
-    StatusError,
-)
+from framework.store.errors import ArchivedError, NotFoundError, RevisionConflict
+from framework.store.guards import FROZEN, refuse_frozen, require_signoff
 from framework.store.importing import ImportRows
 from framework.store.issued import IssuedPdfs
 from framework.store.portfolio import PortfolioRows
 from framework.store.records import Action, AuditEntry, Record
-from framework.store.rows import check_by, columns_from_data
+from framework.store.rows import check_by
 from framework.store.signoffs import WorkflowReads
-from framework.store.tables import assessments, revisions, signoffs
-from framework.yamlio import dotted
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
+from framework.store.tables import assessments, revisions
+from framework.store.writer import AfterCreate, Prepared, utc_now
 
 # The statements of the hot paths, built once: parameters are bound at execution (no per-call construction).
-_INSERT_HEAD = assessments.insert()
-_INSERT_REVISION = revisions.insert()
 _UPDATE_HEAD = update(assessments).where(
     assessments.c.id == bindparam("b_id"),
     assessments.c.revision == bindparam("b_based_on"),
@@ -60,147 +42,13 @@ _UPDATE_HEAD = update(assessments).where(
 _REVISION_BEFORE = select(revisions.c.hash, revisions.c.status).where(
     revisions.c.assessment_id == bindparam("b_id"), revisions.c.number == bindparam("b_number")
 )
-_HEAD_STATUS = select(assessments.c.status).where(assessments.c.id == bindparam("b_id"))
-# Statuses whose content is frozen: after sign-off only the step to 'gearchiveerd' is allowed, no other change.
-FROZEN = frozenset({Status.VASTGESTELD, Status.GEARCHIVEERD})
+_CREATED = select(assessments.c.created_at, assessments.c.created_by).where(assessments.c.id == bindparam("b_id"))
 # Runs inside the transaction of a save, after the revision is written: (connection, revision number, time).
 AfterSave = Callable[[Connection, int, datetime], None]
-# Runs inside the transaction that creates a new version: (connection, new id, time).
-AfterCreate = Callable[[Connection, str, datetime], None]
-_CREATED = select(assessments.c.created_at, assessments.c.created_by).where(assessments.c.id == bindparam("b_id"))
-_SIGNED = select(signoffs.c.assessment_id).where(signoffs.c.assessment_id == bindparam("b_id"))
-
-
-def _require_signoff(conn: Connection, aid: str, status: str, unsaved: Assessment) -> None:
-    """Vastgesteld (or gearchiveerd) only with the store's own sign-off record, written in the same transaction."""
-    if Status(status) in FROZEN and conn.execute(_SIGNED, {"b_id": aid}).first() is None:
-        raise StatusError(
-            f"assessment {aid}: the status {status} comes only from a sign-off in this store "
-            "(framework.workflow.sign_off); nothing was stored",
-            unsaved=unsaved,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """An assessment checked against its framework, with everything a row needs."""
-
-    assessment: Assessment
-    document: str
-    content_hash: str
-    framework_key: str
-    framework_sha256: str
-    columns: dict[str, Any]
-    search_parts: list[tuple[str, str]]
 
 
 class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
     """Assessments in SQLite or PostgreSQL. Safe to share between threads; open one per process."""
-
-    def _prepare(self, assessment: Assessment) -> _Prepared:
-        if not isinstance(assessment, Assessment):
-            raise TypeError("expected an Assessment")
-        ref = assessment.framework
-        found = self._frameworks.current(ref.id, ref.version)
-        if found is None:
-            raise FrameworkMismatchError.single(
-                ref.key, "this framework version is in neither the framework files nor the database", field="framework"
-            )
-        framework, sha = found
-        _check_answers(assessment, framework, self._frameworks.answer_model(framework, sha))
-        self._frameworks.ensure_stored(framework, sha)
-        # the lowest format that holds the content, as for the content hash (framework.formats): a /1 assessment
-        # is stored as it was, so its stored hash stays the one a sign-off and a signed PDF name
-        data = lowest_form(assessment.model_dump(mode="json"))
-        document = canonical(data)
-        return _Prepared(
-            assessment, document, sha256_text(document), ref.key, sha, columns_from_data(data), search.parts(data)
-        )
-
-    def _prepared(self, assessment: Assessment, operation: str) -> _Prepared:
-        with self._guard(operation, assessment):
-            return self._prepare(assessment)
-
-    def _append_revision(
-        self, conn: Connection, aid: str, number: int, previous: str, p: _Prepared, by: str, at: datetime, kind: str
-    ) -> str:
-        status = p.columns["status"]
-        digest = revision_hash(
-            assessment_id=aid,
-            number=number,
-            saved_at=at,
-            saved_by=by,
-            kind=kind,
-            status=status,
-            framework_sha256=p.framework_sha256,
-            content_hash=p.content_hash,
-            previous_hash=previous,
-        )
-        conn.execute(
-            _INSERT_REVISION,
-            {
-                "assessment_id": aid,
-                "number": number,
-                "saved_at": at,
-                "saved_by": by,
-                "kind": kind,
-                "status": status,
-                "framework_sha256": p.framework_sha256,
-                "document": p.document,
-                "content_hash": p.content_hash,
-                "previous_hash": previous,
-                "hash": digest,
-            },
-        )
-        return digest
-
-    def _insert_new(
-        self,
-        conn: Connection,
-        p: _Prepared,
-        by: str,
-        action: str,
-        detail: dict[str, Any] | None = None,
-        after: AfterCreate | None = None,
-    ) -> Record:
-        aid, now = uuid4().hex, _now()
-        conn.execute(
-            _INSERT_HEAD,
-            {
-                "id": aid,
-                "revision": 1,
-                "framework_key": p.framework_key,
-                "framework_sha256": p.framework_sha256,
-                "archived": False,
-                "content_hash": p.content_hash,
-                "created_at": now,
-                "created_by": by,
-                "updated_at": now,
-                "updated_by": by,
-                **p.columns,
-            },
-        )
-        digest = self._append_revision(conn, aid, 1, GENESIS, p, by, now, action)
-        fulltext.replace(conn, aid, p.search_parts)
-        details = {**(detail or {}), "hash": digest, "content_hash": p.content_hash, "status": p.columns["status"]}
-        audit.append(conn, at=now, by=by, action=action, assessment_id=aid, revision=1, detail=details)
-        if after is not None:
-            after(conn, aid, now)
-        _require_signoff(conn, aid, p.columns["status"], p.assessment)
-        return Record(
-            id=aid,
-            revision=1,
-            assessment=p.assessment,
-            framework_key=p.framework_key,
-            status=Status(p.columns["status"]),
-            created_at=now,
-            created_by=by,
-            updated_at=now,
-            updated_by=by,
-            archived=False,
-            content_hash=p.content_hash,
-            framework_sha256=p.framework_sha256,
-        )
 
     # --- writing ---------------------------------------------------------------------------------------
 
@@ -239,7 +87,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
     def _save(
         self,
         aid: str,
-        p: _Prepared,
+        p: Prepared,
         by: str,
         based_on: int,
         kind: str | None = None,
@@ -248,9 +96,9 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
     ) -> Record:
         if isinstance(based_on, bool) or not isinstance(based_on, int) or based_on < 1:
             raise ValueError("based_on is the revision number (1 or more) the edit started from")
-        now = _now()
+        now = utc_now()
         with self._tx(f"save assessment {aid}", unsaved=p.assessment) as conn:
-            self._refuse_frozen(conn, aid, p, kind)
+            refuse_frozen(conn, aid, p.columns["status"], p.assessment, kind)
             result = conn.execute(
                 _UPDATE_HEAD,
                 {
@@ -279,7 +127,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
             if after is not None:
                 after(conn, based_on + 1, now)
             if Status(previous.status) not in FROZEN:
-                _require_signoff(conn, aid, status, p.assessment)
+                require_signoff(conn, aid, status, p.assessment)
             head = conn.execute(_CREATED, {"b_id": aid}).one()
         return Record(
             id=aid,
@@ -295,31 +143,6 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
             content_hash=p.content_hash,
             framework_sha256=p.framework_sha256,
         )
-
-    def _refuse_frozen(self, conn: Connection, aid: str, p: _Prepared, kind: str | None) -> None:
-        """A signed-off assessment never changes; the one step left is archiving it (status only).
-
-        A plain save never changes the status either: only a workflow step (:meth:`set_status`) does.
-        """
-        current = conn.execute(_HEAD_STATUS, {"b_id": aid}).scalar()
-        if kind is None and current is not None and current != p.columns["status"]:
-            raise StatusError(
-                f"assessment {aid} is {current}: a save does not change the status to {p.columns['status']}; "
-                "the status changes only through a workflow step (framework.workflow)",
-                unsaved=p.assessment,
-            )
-        if current is None or Status(current) not in FROZEN:
-            return
-        archiving = (
-            kind == Action.STATUS_CHANGED
-            and current == Status.VASTGESTELD
-            and p.columns["status"] == Status.GEARCHIVEERD
-        )
-        if not archiving:
-            raise FrozenError(
-                f"assessment {aid} is {current} (signed off) and can no longer be changed; make a new version instead",
-                unsaved=p.assessment,
-            )
 
     def _refuse(self, conn: Connection, aid: str, mine: Assessment, based_on: int) -> None:
         theirs = self._fetch(conn, aid)
@@ -350,7 +173,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
     def write_rows(self, operation: str, write: Callable[[Connection, datetime], None]) -> None:
         """Run ``write(connection, now)`` in one write transaction (the workflow's review rows and audit entry)."""
         with self._tx(operation) as conn:
-            write(conn, _now())
+            write(conn, utc_now())
 
     def create_version(
         self, assessment: Assessment, by: str, supersedes: str, after: AfterCreate | None = None
@@ -385,7 +208,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
         by = check_by(by)
         source = self.get(assessment_id)
         old = source.assessment.meta
-        changes: dict[str, Any] = {"status": Status.CONCEPT, "created": _now().date(), "updated": None}
+        changes: dict[str, Any] = {"status": Status.CONCEPT, "created": utc_now().date(), "updated": None}
         if meta is None:
             suffix = " (copy)" if old.language == "en" else " (kopie)"
             changes["title"] = old.title[: 200 - len(suffix)] + suffix
@@ -417,7 +240,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
                     raise NotFoundError(f"no assessment with id {aid}")
                 raise ArchivedError(f"assessment {aid} is {'already' if value else 'not'} archived")
             action = Action.ARCHIVED if value else Action.RESTORED
-            audit.append(conn, at=_now(), by=by, action=action, assessment_id=aid)
+            audit.append(conn, at=utc_now(), by=by, action=action, assessment_id=aid)
             record = self._fetch(conn, aid)
         assert record is not None
         return record
@@ -432,7 +255,7 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
                 found = conn.execute(select(assessments.c.id).where(assessments.c.id == assessment_id)).first()
                 if found is None:
                     raise NotFoundError(f"no assessment with id {assessment_id}")
-            return audit.append(conn, at=_now(), by=by, action=action, assessment_id=assessment_id, detail=detail)
+            return audit.append(conn, at=utc_now(), by=by, action=action, assessment_id=assessment_id, detail=detail)
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -444,21 +267,3 @@ class Store(ImportRows, WorkflowReads, IssuedPdfs, PortfolioRows, DossierReads):
         if by is not None:
             self.record_event(assessment_id, Action.EXPORTED, by, {"revision": number})
         return assessment
-
-
-def _check_answers(assessment: Assessment, framework: Framework, answers: type[BaseModel]) -> None:
-    """The answers and lists must fit the framework; an ecosystem or phase not yet chosen ('') may stay open."""
-    source = f"assessment {assessment.meta.title[:60]!r}"
-    problems: list[Problem] = []
-    try:
-        answers.model_validate(assessment.answers)
-    except ValidationError as exc:
-        problems += problems_from_validation(exc, source, {}, ("answers",))
-    for path, message in meta_problems(framework, assessment.meta):
-        if len(path) == 2 and getattr(assessment.meta, path[1]) == "":
-            continue
-        problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
-    for path, message in format2_problems(framework, assessment):  # qualifiers, «onbekend», «geen»
-        problems.append(Problem(source=source, line=None, field=dotted(path), message=message))
-    if problems:
-        raise InputError(problems)

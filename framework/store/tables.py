@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -90,6 +91,7 @@ assessments = Table(
     Column("national_budget_eur", BigInteger),  # migration 6: meta.national_budget_eur
     Column("aid_requested_eur", BigInteger),  # migration 6: key_figures.aid_requested_eur
     Column("dossier", String),  # migration 7: the IPCEI dossier (framework.dossier.dossier_key)
+    Column("created_on", Date),  # migration 8: meta.created, the assessment's own date
 )
 
 revisions = Table(
