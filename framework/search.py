@@ -67,7 +67,7 @@ def fold(text: str) -> str:
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The folded text and, where lengths differ, per folded character the index of its original character."""
     folded = fold(text)
-    if len(folded) == len(text) and not _WIDENS.intersection(text.lower()):
+    if len(folded) == len(text) and (text.isascii() or not any(ch in text.lower() for ch in _WIDENS)):
         return folded, None  # one character for one: positions are the same
     origin: list[int] = []
     for index, ch in enumerate(text):

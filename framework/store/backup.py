@@ -261,6 +261,7 @@ def _restore_postgres(path: Path, url: URL) -> None:
             f"{path}: the backup holds schema {source_schema!r}; {describe(url)} uses schema {schema!r}. "
             f"Restore into a database whose search_path is {source_schema!r}"
         )
+    _create_extensions(path, url, server_version)
     keep = [line for line in entries if not (schema in dumped and re.search(r" SCHEMA - ", line))]
     with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as handle:
         handle.write("\n".join(keep) + "\n")
@@ -283,6 +284,36 @@ def _restore_postgres(path: Path, url: URL) -> None:
         os.unlink(list_file)
     if result.returncode != 0:
         raise BackupError(f"{path}: the restore failed, nothing was restored: {_last_lines(result.stderr)}")
+
+
+_TRIGRAM_OPS = re.compile(r'(\w+|"[^"]+")\.gin_trgm_ops\b')
+
+
+def _create_extensions(path: Path, url: URL, server_version: int) -> None:
+    """Create ``pg_trgm`` (the search's substring index, migration 9) where the dump's index names it.
+
+    A dump of one schema holds the index but not the extension, which lives in a schema of its own (``public``).
+    ``pg_trgm`` is trusted: the owner of the target database may create it. Left in place if the restore fails
+    (it holds no rows; the target still counts as empty).
+    """
+    post = _pg_tool("pg_restore", server_version, ["--section=post-data", "--file=-", str(path)], None)
+    found = _TRIGRAM_OPS.search(post.stdout)
+    if found is None:
+        return
+    schema = found.group(1)
+    engine = make_engine(url, timeout_ms=5000)
+    try:
+        with engine.begin() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first() is None:
+                conn.execute(text(f"CREATE EXTENSION pg_trgm SCHEMA {schema}"))
+    except Exception as exc:
+        raise BackupError(
+            f"{describe(url)}: the backup's search index needs the PostgreSQL extension pg_trgm in schema {schema}, "
+            f"which cannot be created there ({exc.__class__.__name__}); create it first "
+            f"(CREATE EXTENSION pg_trgm SCHEMA {schema}), nothing was restored"
+        ) from None
+    finally:
+        engine.dispose()
 
 
 def _dump_schema(entries: list[str]) -> str:

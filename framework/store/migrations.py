@@ -352,6 +352,14 @@ def _m8_created_on(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_assessments_ipcei_created_on ON assessments (ipcei, created_on)"))
 
 
+def _m9_search_documents(conn: Connection) -> None:
+    """Search matches one row per assessment (``search_docs``, all its folded words) inside the full-text engine;
+    ``search_parts`` keeps the parts for the snippets only. PostgreSQL gets a ``pg_trgm`` index for ``LIKE``."""
+    from framework.store import fulltext
+
+    fulltext.create_documents(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m1_initial),
     (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
@@ -361,6 +369,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
     (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
     (8, "the assessment's own date: created_on", _m8_created_on),
+    (9, "full-text search: one indexed row per assessment", _m9_search_documents),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -177,7 +177,7 @@ supersessions = Table(  # migration 3: a new version (assessment_id) replaces a 
     Column("created_by", String, nullable=False),
 )
 
-search_parts = Table(  # migration 4: the searchable text of each part of an assessment's latest revision
+search_parts = Table(  # migration 4: the text of each part of an assessment's latest revision (for snippets)
     "search_parts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -186,10 +186,18 @@ search_parts = Table(  # migration 4: the searchable text of each part of an ass
     Column("body", Text, nullable=False),
     Column("folded", Text, nullable=False),
 )
-# SQLite only: the FTS5 index over search_parts.folded and the tables FTS5 keeps for it (PostgreSQL: a GIN index).
+search_docs = Table(  # migration 9: every distinct folded word of an assessment's latest revision, for matching
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False, unique=True),
+    Column("words", Text, nullable=False),
+)
+# SQLite only: the FTS5 indexes over search_docs.words and the tables FTS5 keeps for them (PostgreSQL: GIN
+# indexes). Until migration 9 they were over search_parts.folded (search_fts, search_trigram).
 SQLITE_FULLTEXT_TABLES = frozenset(
     f"{index}{suffix}"
-    for index in ("search_fts", "search_trigram")
+    for index in ("search_docs_words", "search_docs_trigrams")
     for suffix in ("", "_data", "_idx", "_docsize", "_config")
 )
 
