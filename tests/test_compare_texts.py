@@ -15,6 +15,9 @@ SOURCES = [
     ROOT / "views" / "compare.py",
     ROOT / "ui" / "compare_matrix.py",  # the verdict matrix, counts and chart of the comparison page
     ROOT / "report_templates" / "compare.html",
+    ROOT / "report_templates" / "_compare_register.html",
+    ROOT / "report_templates" / "landscape.html",  # the page frame compare.html extends (its page numbers)
+    ROOT / "ui" / "diff_text.py",  # the word diff of two revisions on the comparison page
     ROOT / "app.py",
 ]
 RESERVED = {"compare_nav"}  # the page's title in app.py's st.navigation
