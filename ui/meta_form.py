@@ -180,44 +180,20 @@ def _choice(
     placeholder: str,
     *,
     help: str | None = None,
+    several: bool = False,
 ) -> None:
-    """One choice of the metadata (id to label, none chosen at first), with its message below it."""
-    st.selectbox(
-        label,
-        list(options),
-        index=None,
-        key=key(name),
-        disabled=disabled,
-        format_func=options.__getitem__,
-        placeholder=placeholder,
-        help=help,
-    )
+    """A choice of the metadata (id to label; none chosen at first), or ``several`` of them, with its message below."""
+    common = {"key": key(name), "disabled": disabled, "format_func": options.__getitem__, "placeholder": placeholder}
+    if several:  # Streamlit's «Select all» is English only
+        st.multiselect(label, list(options), help=help, select_all=False, **common)
+    else:
+        st.selectbox(label, list(options), index=None, help=help, **common)
     _error(errors, name)
 
 
-def _choices(
-    key: Callable[[str], str],
-    errors: dict[str, str],
-    disabled: bool,
-    name: str,
-    label: str,
-    options: dict[str, str],
-    placeholder: str,
-    *,
-    help: str | None = None,
-) -> None:
-    """Several choices of the metadata (id to label), with the message below them."""
-    st.multiselect(
-        label,
-        list(options),
-        key=key(name),
-        disabled=disabled,
-        format_func=options.__getitem__,
-        placeholder=placeholder,
-        help=help,
-        select_all=False,  # Streamlit's «Select all» is English only
-    )
-    _error(errors, name)
+def _choices(*args: Any, **kwargs: Any) -> None:
+    """Several choices of the metadata (see :func:`_choice`)."""
+    _choice(*args, several=True, **kwargs)
 
 
 def _error(errors: dict[str, str], name: str) -> None:
