@@ -49,7 +49,7 @@ def test_portfolio_page_charts_offline_and_accessible(server):
         page.wait_for_selector(IDLE)
         page.get_by_role("heading", name="Portefeuille van IPCEI's").wait_for()
         charts = page.locator('[data-testid="stVegaLiteChart"]')
-        charts.first.wait_for()
+        charts.nth(2).wait_for()  # the page draws its charts one by one: wait for the third, then count
         assert charts.count() == 3
         page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
         names = [charts.nth(i).get_attribute("aria-label") or "" for i in range(3)]  # the text alternative
