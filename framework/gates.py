@@ -80,7 +80,7 @@ def clean_name(name: Any) -> str:
 
 def check_actor(actor: Any) -> None:
     """Refuse a write without its person: no actor, a blank name, or a role outside the list."""
-    from framework.workflow import ROLE_ALIASES, Role
+    from framework.transitions import ROLE_ALIASES, Role
 
     if actor is None:
         raise refuse("gate_no_actor")

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from framework.errors import InputError, Problem, TransitionError
 from framework.loading import problems_from_validation
 from framework.store import ListQuery
-from framework.workflow import Role, role_of, same_person
+from framework.transitions import Role, role_of, same_person
 from framework.yamlio import line_of, read_file
 
 ROLES_FILE_ENV = "IPCEI_ROLES_FILE"

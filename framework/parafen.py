@@ -13,7 +13,7 @@ from framework.store.signoffs import ReviewEntry
 def _role_id(name: str) -> str:
     """The workflow role of a stated role name (``vaststeller`` -> ``approver``), else the name as stated."""
     from framework.errors import TransitionError
-    from framework.workflow import role_of
+    from framework.transitions import role_of
 
     try:
         return role_of(name).value

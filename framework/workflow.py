@@ -1,4 +1,4 @@
-"""Review and sign-off: the status transitions as data, and the one function every path goes through.
+"""Review and sign-off: the one function every change of status goes through, and the edits around it.
 
 Every change of status (UI, CLI, API) is :func:`transition`: it checks the current status against
 :data:`TRANSITIONS`, the actor's role, and the gates of :mod:`framework.gates` (a submission with open findings
@@ -8,15 +8,13 @@ sign-off or review rows in one transaction. Every edit of the content is :func:`
 A signed-off assessment is frozen by the store itself (:class:`~framework.store.FrozenError`);
 a change means :func:`new_version`, a new concept that "vervangt versie …" of its predecessor.
 
-Roles are stated (single-machine mode) or come from the roles file (deployment, see ``docs/signoff.md``);
-the names the UI offers (beleidsmedewerker, vaststeller …) map to the three workflow roles by :data:`ROLE_ALIASES`.
+The roles, verdicts, steps and transitions as data, and :class:`Actor`, are in :mod:`framework.transitions`
+(importable from here too).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from framework import gates
@@ -25,118 +23,21 @@ from framework.gates import GateError, Refusal
 from framework.parafen import latest_reviews, parafenlijst, submission_notes
 from framework.store import Record, Store, audit
 from framework.store.signoffs import ReviewEntry, SignOff, add_reviews, add_signoff, add_supersession
+from framework.transitions import (
+    BY_STEP,
+    ROLE_ALIASES,
+    TRANSITIONS,
+    Actor,
+    Role,
+    Step,
+    Transition,
+    Verdict,
+    role_of,
+    same_person,
+    steps_from,
+)
 
 MAX_COMMENT = 4000
-
-
-class Role(StrEnum):
-    AUTHOR = "author"
-    REVIEWER = "reviewer"
-    APPROVER = "approver"
-    RECORDS_OFFICER = "records_officer"  # files a signed-off advice in the archive
-    READER = "reader"  # management: reads and compares, takes no workflow step
-
-
-# Role names people state (or a roles file uses) for the workflow roles.
-ROLE_ALIASES: dict[str, Role] = {
-    "author": Role.AUTHOR,
-    "auteur": Role.AUTHOR,
-    "beleidsmedewerker": Role.AUTHOR,
-    "reviewer": Role.REVIEWER,
-    "approver": Role.APPROVER,
-    "vaststeller": Role.APPROVER,
-    "records_officer": Role.RECORDS_OFFICER,
-    "records officer": Role.RECORDS_OFFICER,
-    "archivaris": Role.RECORDS_OFFICER,
-    "reader": Role.READER,
-    "lezer": Role.READER,
-    "management": Role.READER,
-}
-
-
-def role_of(name: str | Role | None) -> Role:
-    """The workflow role for a stated role name; raises a GateError (a TransitionError) for an unknown one."""
-    if isinstance(name, Role):
-        return name
-    key = " ".join(str(name or "").split()).lower()
-    if key not in ROLE_ALIASES:
-        raise gates.refuse("gate_bad_role", role=str(name or ""), known=", ".join(sorted(ROLE_ALIASES)))
-    return ROLE_ALIASES[key]
-
-
-class Verdict(StrEnum):
-    """A reviewer's verdict on one answer."""
-
-    ACCEPTABLE = "acceptable"
-    TO_IMPROVE = "to_improve"
-    TO_CORRECT = "to_correct"
-
-
-class Step(StrEnum):
-    SUBMIT = "submit"
-    RETURN = "return"
-    RESUBMIT = "resubmit"
-    SIGN_OFF = "sign_off"
-    ARCHIVE = "archive"
-    WITHDRAW = "withdraw"
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One allowed step: from which status to which, who may take it, and what the audit log calls it."""
-
-    step: Step
-    source: Status
-    target: Status
-    roles: frozenset[Role]
-    action: str
-    four_eyes: bool = False
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Step.SUBMIT, Status.CONCEPT, Status.TER_REVIEW, frozenset({Role.AUTHOR}), "submitted"),
-    Transition(
-        Step.RETURN, Status.TER_REVIEW, Status.TERUGGESTUURD, frozenset({Role.REVIEWER, Role.APPROVER}), "returned"
-    ),
-    Transition(Step.RESUBMIT, Status.TERUGGESTUURD, Status.TER_REVIEW, frozenset({Role.AUTHOR}), "resubmitted"),
-    Transition(
-        Step.SIGN_OFF, Status.TER_REVIEW, Status.VASTGESTELD, frozenset({Role.APPROVER}), "signed_off", four_eyes=True
-    ),
-    Transition(
-        Step.ARCHIVE, Status.VASTGESTELD, Status.GEARCHIVEERD, frozenset({Role.APPROVER, Role.RECORDS_OFFICER}), "filed"
-    ),
-    Transition(Step.WITHDRAW, Status.TER_REVIEW, Status.CONCEPT, frozenset({Role.AUTHOR}), "withdrawn"),
-)
-BY_STEP = {t.step: t for t in TRANSITIONS}
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts: a name and a workflow role (stated, or from the identity provider and the roles file)."""
-
-    name: str
-    role: Role
-
-    def __post_init__(self) -> None:
-        if isinstance(self.role, str) and not isinstance(self.role, Role):
-            object.__setattr__(self, "role", role_of(self.role))
-        gates.check_actor(self)  # a blank name or a role outside the list is refused, however the actor is made
-
-    @classmethod
-    def of(cls, name: str, role: str | Role) -> Actor:
-        name = " ".join(str(name or "").split())
-        if not name:
-            raise gates.refuse("gate_no_name")
-        return cls(name, role_of(role))
-
-
-def same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def steps_from(status: Status | str) -> list[Transition]:
-    """The transitions that leave ``status``."""
-    return [t for t in TRANSITIONS if t.source == Status(status)]
 
 
 def four_eyes_problems(store: Store, record: Record, approver: Actor) -> list[Refusal]:
@@ -388,6 +289,8 @@ def new_version(store: Store, assessment_id: str, actor: Actor) -> Record:
 
 __all__ = [
     "BY_STEP",
+    "MAX_COMMENT",
+    "ROLE_ALIASES",
     "TRANSITIONS",
     "Actor",
     "ReviewEntry",
@@ -403,8 +306,11 @@ __all__ = [
     "parafenlijst",
     "refusals",
     "review",
+    "role_of",
+    "same_person",
     "save",
     "sign_off",
+    "steps_from",
     "submission_notes",
     "submit",
     "transition",
