@@ -1,40 +1,32 @@
 """The framework as data: parts, questions, answer fields, reference lists and rules.
 
 These models describe ``questions.yaml``. They are strict: an unknown key, a duplicate id, a rule that names
-a missing question or field, or a text without its translation is an error.
+a missing question or field, or a text without its translation is an error. The building blocks (``Strict``,
+``Text``, ``Located``) are in :mod:`framework.strict`, the rules' models in :mod:`framework.rule_models`; both are
+importable from here.
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from framework import operators
-
-LANGUAGES = ("nl", "en")
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,59}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
-
-
-class Text(Strict):
-    """A text in both languages; the Dutch one is the official wording where the annex gives it."""
-
-    nl: Annotated[str, Field(min_length=1, max_length=5000)]
-    en: Annotated[str, Field(min_length=1, max_length=5000)]
-
-    def __call__(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nl
-
-    def as_data(self, lang: str | None) -> str | dict[str, str]:
-        """For an ``as_dict``: the text in ``lang``, or without a language both, ``{"nl": ..., "en": ...}``."""
-        return self(lang) if lang else {"nl": self.nl, "en": self.en}
+from framework.rule_models import (
+    CompletenessMessages,
+    Condition,
+    ConsistencyRule,
+    FieldOperand,
+    FieldRef,
+    Operand,
+    Rules,
+    Severity,
+    SuggestionCase,
+    SuggestionRule,
+)
+from framework.strict import LANGUAGES, Identifier, Located, RuleId, Strict, Text, slug, unique
 
 
 class Correction(Strict):
@@ -98,7 +90,7 @@ class AnswerField(Strict):
             raise ValueError(f"a {self.type.value} field needs at least two options")
         if not needs and self.options:
             raise ValueError(f"a {self.type.value} field takes no options")
-        _unique([o.id for o in self.options], "option id", ("options", "{}", "id"))
+        unique([o.id for o in self.options], "option id", ("options", "{}", "id"))
         self._bounds_fit_type()
         return self
 
@@ -135,7 +127,7 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Question:
-        _unique([f.id for f in self.fields], "field id", ("fields", "{}", "id"))
+        unique([f.id for f in self.fields], "field id", ("fields", "{}", "id"))
         return self
 
     def field(self, field_id: str) -> AnswerField | None:
@@ -171,125 +163,6 @@ class ListEntry(Strict):
     label: Text
 
 
-# --- rules -----------------------------------------------------------------------------------------------
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-FieldRef = Annotated[str, Field(pattern=r"^(meta|[a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*$")]
-
-
-class FieldOperand(Strict):
-    """The other side of a comparison taken from another field: ``lte: {field: q9.funding_gap_eur}``."""
-
-    field: FieldRef
-
-
-# A comparison's other side: a number, an ISO date (YYYY-MM-DD) or another field.
-Operand = StrictInt | StrictFloat | Annotated[str, Field(max_length=10)] | FieldOperand
-
-
-class Condition(Strict):
-    """A test on one field (``q2.severity`` or ``meta.member_states``), or a combination of tests.
-
-    Exactly one of ``all``/``any``/``not`` or ``field`` with one operator is given.
-    """
-
-    field: FieldRef | None = None
-    equals: str | StrictInt | StrictBool | None = None
-    in_: tuple[str, ...] | None = Field(default=None, alias="in")
-    not_in: tuple[str, ...] | None = None
-    contains: str | None = None  # for multichoice/list fields
-    empty: StrictBool | None = None
-    count_lt: StrictInt | None = None
-    count_gte: StrictInt | None = None
-    lt: Operand | None = None  # number, integer, amount and date fields (framework.operators)
-    lte: Operand | None = None
-    gt: Operand | None = None
-    gte: Operand | None = None
-    between: tuple[Operand, Operand] | None = None  # inclusive
-    all: tuple[Condition, ...] | None = None
-    any: tuple[Condition, ...] | None = None
-    not_: Condition | None = Field(default=None, alias="not")
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Condition:
-        combos = [x for x in (self.all, self.any, self.not_) if x is not None]
-        ops = [
-            x
-            for x in (
-                self.equals,
-                self.in_,
-                self.not_in,
-                self.contains,
-                self.empty,
-                self.count_lt,
-                self.count_gte,
-                self.lt,
-                self.lte,
-                self.gt,
-                self.gte,
-                self.between,
-            )
-            if x is not None
-        ]
-        if self.field is None:
-            if len(combos) != 1 or ops:
-                raise ValueError("a condition is either a field test or one of all/any/not")
-        elif combos or len(ops) != 1:
-            raise ValueError("a field test names exactly one operator")
-        return self
-
-    def fields(self) -> list[str]:
-        refs = [self.field] if self.field else []
-        for operand in (self.lt, self.lte, self.gt, self.gte, *(self.between or ())):
-            if isinstance(operand, FieldOperand):
-                refs.append(operand.field)
-        for child in (*(self.all or ()), *(self.any or ()), *([self.not_] if self.not_ else [])):
-            refs.extend(child.fields())
-        return refs
-
-
-class ConsistencyRule(Strict):
-    id: RuleId
-    severity: Severity
-    questions: tuple[Identifier, ...] = Field(min_length=1)
-    when: Condition
-    message: Text
-
-
-class SuggestionCase(Strict):
-    value: Identifier
-    when: Condition
-    reason: Text
-
-
-class SuggestionRule(Strict):
-    """Suggests a value for a concluding field from the answers; the first case that holds wins."""
-
-    id: RuleId
-    target: FieldRef
-    cases: tuple[SuggestionCase, ...] = Field(min_length=1)
-
-
-class CompletenessMessages(Strict):
-    missing: Text  # placeholders: {question}, {field}
-    too_short: Text  # placeholders: {question}, {field}, {length}, {minimum}
-    min_text_length: StrictInt = Field(default=40, ge=0)
-
-
-class Rules(Strict):
-    completeness: CompletenessMessages
-    consistency: tuple[ConsistencyRule, ...] = ()
-    suggestions: tuple[SuggestionRule, ...] = ()
-
-
 # --- the framework ---------------------------------------------------------------------------------------
 
 META_FIELDS = {
@@ -322,7 +195,7 @@ class Framework(Strict):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Framework:
-        _unique([p.id for p in self.parts], "part id", ("parts", "{}", "id"))
+        unique([p.id for p in self.parts], "part id", ("parts", "{}", "id"))
         numbered = [(pi, qi, q) for pi, p in enumerate(self.parts) for qi, q in enumerate(p.questions)]
         for attr in ("id", "number"):
             seen: dict[str, bool] = {}
@@ -332,15 +205,15 @@ class Framework(Strict):
                     raise Located(("parts", pi, "questions", qi, attr), f"duplicate question {attr} {value!r}")
                 seen[value] = True
         for name in ("ecosystems", "phases", "member_states"):
-            _unique([e.id for e in getattr(self, name)], f"{name} id", (name, "{}", "id"))
+            unique([e.id for e in getattr(self, name)], f"{name} id", (name, "{}", "id"))
         for ri, rule in enumerate(self.rules.consistency):
             where = ("rules", "consistency", ri)
             for qi, qid in enumerate(rule.questions):
                 if self.question(qid) is None:
                     raise Located((*where, "questions", qi), f"names the question {qid!r}, which does not exist")
             self._check_condition((*where, "when"), rule.when)
-        _unique([r.id for r in self.rules.consistency], "rule id", ("rules", "consistency", "{}", "id"))
-        _unique([r.id for r in self.rules.suggestions], "rule id", ("rules", "suggestions", "{}", "id"))
+        unique([r.id for r in self.rules.consistency], "rule id", ("rules", "consistency", "{}", "id"))
+        unique([r.id for r in self.rules.suggestions], "rule id", ("rules", "suggestions", "{}", "id"))
         for ri, rule in enumerate(self.rules.suggestions):
             where = ("rules", "suggestions", ri)
             target = self._resolve((*where, "target"), rule.target)
@@ -420,22 +293,33 @@ class Framework(Strict):
         return f"{self.id}@{self.version}"
 
 
-class Located(ValueError):
-    """A validation failure deeper in the model than the validator that found it; ``path`` says where."""
-
-    def __init__(self, path: tuple, message: str):
-        super().__init__(message)
-        self.path = path
-
-
-def _unique(ids: list[Any], what: str, template: tuple = ()) -> None:
-    seen: set[Any] = set()
-    for index, item in enumerate(ids):
-        if item in seen:
-            path = tuple(index if part == "{}" else part for part in template)
-            raise (Located(path, f"duplicate {what} {item!r}") if path else ValueError(f"duplicate {what} {item!r}"))
-        seen.add(item)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+__all__ = [
+    "LANGUAGES",
+    "META_FIELDS",
+    "AnswerField",
+    "CompletenessMessages",
+    "Condition",
+    "ConsistencyRule",
+    "Correction",
+    "FieldOperand",
+    "FieldRef",
+    "FieldType",
+    "Framework",
+    "Identifier",
+    "Leaning",
+    "ListEntry",
+    "Located",
+    "Operand",
+    "Option",
+    "Part",
+    "Question",
+    "RuleId",
+    "Rules",
+    "Severity",
+    "Source",
+    "Strict",
+    "SuggestionCase",
+    "SuggestionRule",
+    "Text",
+    "slug",
+]
