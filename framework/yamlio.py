@@ -1,373 +1,46 @@
-"""Reading untrusted YAML and JSON: safe, strict, bounded, and with line numbers.
+"""Reading untrusted YAML and JSON: safe, strict, bounded, and with line numbers; and writing YAML back.
 
-The loader is PyYAML's safe loader narrowed further:
-
-* no anchors or aliases (so no alias bombs), no tags other than the plain ones, no duplicate keys;
-* YAML 1.2-like scalars: only ``true``/``false`` are booleans, only ``null``/``~`` is null, integers are
-  plain decimals without a leading zero, dates stay strings. So ``no``, ``on``, ``010`` or ``2022-07`` are
-  read as the text they are and a typed field refuses them, instead of a silent change of meaning;
-* a size limit, a nesting limit, a limit on the number of values, UTF-8 only, no NUL bytes;
-* the document is built from the parser's events as they come (libyaml's C parser where available), so a
-  hostile file is refused at its first problem instead of after the whole of it has been read.
-
-Every value's line is kept in a map from its path (a tuple of keys and list indexes) to its 1-based line, so
-that a validation error can say where in the file it is.
+Every file that comes from outside is read here: :func:`read_file` (a path) or :func:`parse_bytes` (an upload).
+Both refuse a file over :data:`MAX_BYTES`, one that is not UTF-8 or has a NUL byte, then read it as JSON
+(:mod:`framework.json_reader`) or YAML (:mod:`framework.yaml_reader`: the safe loader narrowed further, with the
+line of every value). Every failure is an :class:`~framework.errors.InputError` that names the file and the line.
+:func:`dump_yaml` writes YAML that the reader reads back to the same value.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import ScalarNode
-from yaml.resolver import BaseResolver
 
 from framework.errors import InputError
+from framework.json_reader import parse_json
+from framework.yaml_reader import MAX_DEPTH, MAX_NODES, LineMap, Path_, dotted, line_of, nl_message, parse_yaml
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 40
-MAX_NODES = 50_000  # values (scalars, lists, mappings, keys); questions.yaml has about 4.000
-
-Path_ = tuple[str | int, ...]
-LineMap = dict[Path_, int]
 
 
-class _StrictResolver(BaseResolver):
-    """Resolves plain scalars the YAML 1.2 core way, minus floats with exponents and dates."""
-
-
-_StrictResolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-_StrictResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*))$"), list("-+0123456789")
-)
-_StrictResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]+)$"),
-    list("-+0123456789"),
-)
-_StrictResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|)$"), ["~", "n", ""])
-
-_ALLOWED_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
-
-
-# The parser only: resolution of scalars and building of the data happen below, from its events.
-_EventLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-_RESOLVER = _StrictResolver()
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_NOTHING = object()
-
-
-class _Refused(Exception):
-    """A problem found while building the document; becomes an InputError with the file's name."""
-
-    def __init__(self, message: str, line: int | None, field: str = ""):
-        super().__init__(message)
-        self.message, self.line, self.field = message, line, field
-
-
-_TRANSLATING = False
-
-
-def _nl(key: str, **params: object) -> str:
-    """A reader's message in Dutch (``robust_err_<key>``); '' while the catalog itself is being read."""
-    global _TRANSLATING
-    if _TRANSLATING:  # the catalog is read by this module: a broken catalog file must not recurse
-        return ""
-    _TRANSLATING = True
-    try:
-        from framework.i18n import t  # framework.i18n reads its catalog with this module
-
-        return t(f"robust_err_{key}", "nl", **params)
-    except (KeyError, InputError):
-        return ""
-    finally:
-        _TRANSLATING = False
+def _too_large(source: str, size: int) -> InputError:
+    return InputError.single(source, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes".replace(",", "."))
 
 
 def _read_bytes(data: bytes, source: str) -> str:
     if len(data) > MAX_BYTES:
-        raise InputError.single(
-            source, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes".replace(",", ".")
-        )
+        raise _too_large(source, len(data))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputError.single(source, "contains a NUL byte; a text file was expected", line=line, nl=_nl("nul"))
+        raise InputError.single(
+            source, "contains a NUL byte; a text file was expected", line=line, nl=nl_message("nul")
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError.single(
-            source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line, nl=_nl("utf8")
+            source, f"not valid UTF-8 (byte {exc.start}: {exc.reason})", line=line, nl=nl_message("utf8")
         ) from None
     return text.removeprefix("\ufeff")
-
-
-def _scalar_value(tag: str, value: str, line: int) -> Any:
-    if tag not in _ALLOWED_TAGS:
-        raise _Refused(f"the tag {tag!r} is not allowed", line)
-    if tag == _STR:
-        return value
-    if tag == "tag:yaml.org,2002:bool":
-        if value not in ("true", "false"):
-            raise _Refused(f"{value!r} is not a boolean (use true or false)", line)
-        return value == "true"
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:int":
-        if not re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", value) or len(value) > 30:
-            raise _Refused(f"{value!r} is not a plain decimal number", line)
-        return int(value)
-    if tag == "tag:yaml.org,2002:float":
-        try:
-            return float(value)
-        except ValueError:
-            raise _Refused(f"{value!r} is not a number", line) from None
-    raise _Refused(f"the tag {tag!r} is not allowed", line)  # pragma: no cover
-
-
-def _scalar_tag(event: yaml.ScalarEvent) -> str:
-    if event.tag is None or event.tag == "!":
-        return _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
-    return event.tag
-
-
-class _Frame:
-    """A list or mapping whose events are still coming in."""
-
-    __slots__ = ("key", "key_line", "path", "value")
-
-    def __init__(self, value: list | dict, path: Path_):
-        self.value, self.path = value, path
-        self.key: str | None = None
-        self.key_line = 0
-
-    @property
-    def expects_key(self) -> bool:
-        return isinstance(self.value, dict) and self.key is None
-
-    def take_key(self, event: Any, line: int) -> None:
-        if not isinstance(event, yaml.ScalarEvent):
-            raise _Refused("keys must be plain text (no merge keys)", line)
-        tag = _scalar_tag(event)
-        if tag != _STR:
-            _scalar_value(tag, event.value, line)  # refuses a tag that is not allowed; the key stays text
-        if event.value in self.value:
-            raise _Refused(f"the key {event.value!r} appears twice", line, dotted((*self.path, event.value)))
-        self.key, self.key_line = event.value, line
-
-    def child_path(self) -> Path_:
-        return (*self.path, self.key if isinstance(self.value, dict) else len(self.value))  # type: ignore[misc]
-
-    def add(self, value: Any, lines: LineMap) -> None:
-        if isinstance(self.value, dict):
-            self.value[self.key] = value
-            lines[(*self.path, self.key)] = self.key_line  # type: ignore[misc]
-            self.key = None
-        else:
-            self.value.append(value)
-
-
-def _collection(event: Any, line: int) -> list | dict:
-    wanted = _SEQ if isinstance(event, yaml.SequenceStartEvent) else _MAP
-    tag = wanted if event.tag in (None, "!") else event.tag
-    if tag != wanted:
-        raise _Refused(f"the tag {tag!r} is not allowed", line)
-    return [] if wanted == _SEQ else {}
-
-
-def _build(loader: Any, lines: LineMap) -> Any:
-    """Build one document from the parser's events, refusing at the first thing outside the safe subset."""
-    stack: list[_Frame] = []
-    root: Any = _NOTHING
-    documents = nodes = 0
-    while loader.check_event():
-        event = loader.get_event()
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _Refused(
-                    "not valid YAML: expected a single document in the stream but found another document",
-                    event.start_mark.line + 1,
-                )
-            continue
-        if not isinstance(event, yaml.events.NodeEvent | yaml.events.CollectionEndEvent):
-            continue  # the start and end of the stream, the end of the document
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.events.CollectionEndEvent):
-            value = stack.pop().value
-        else:
-            if isinstance(event, yaml.AliasEvent):
-                raise _Refused("not valid YAML: anchors and aliases (*name) are not allowed", line)
-            if event.anchor is not None:
-                raise _Refused("not valid YAML: anchors and aliases (&name) are not allowed", line)
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused(f"not valid YAML: nesting deeper than {MAX_DEPTH} levels", line)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _Refused(f"more than {MAX_NODES:,} values; the file is too large".replace(",", "."), line)
-            parent = stack[-1] if stack else None
-            if parent is not None and parent.expects_key:
-                parent.take_key(event, line)
-                continue
-            path = parent.child_path() if parent else ()
-            lines[path] = line
-            if not isinstance(event, yaml.ScalarEvent):
-                stack.append(_Frame(_collection(event, line), path))
-                continue
-            value = _scalar_value(_scalar_tag(event), event.value, line)
-        if stack:
-            stack[-1].add(value, lines)
-        else:
-            root = value
-    if root is _NOTHING:
-        raise _Refused("the file is empty", None)
-    return root
-
-
-def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
-    """Parse one YAML document strictly; return the data and its line map."""
-    lines: LineMap = {}
-    try:
-        loader = _EventLoader(text)
-        try:
-            data = _build(loader, lines)
-        finally:
-            loader.dispose()
-    except _Refused as exc:
-        raise InputError.single(source, exc.message, line=exc.line, field=exc.field) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "not valid YAML"
-        raise InputError.single(
-            source, f"not valid YAML: {message}", line=line, nl=_nl("yaml", detail=message)
-        ) from None
-    except yaml.reader.ReaderError as exc:  # a control character
-        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
-        raise InputError.single(source, f"not valid YAML: {exc.reason}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError.single(source, f"not valid YAML: {exc}") from None
-    return data, lines
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
-
-
-def _constant_line(text: str) -> int | None:
-    """The line of the first ``NaN``/``Infinity`` outside a string (which JSON does not allow)."""
-    for found in _JSON_CONSTANT.finditer(text):
-        if found.group(1):
-            return text.count("\n", 0, found.start()) + 1
-    return None
-
-
-def parse_json(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
-    """Parse JSON strictly (no duplicate keys, no NaN); lines come from a YAML reading where possible."""
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValueError(f"the key {key!r} appears twice")
-            result[key] = value
-        return result
-
-    if len(text) and text.count("[") + text.count("{") > 200_000:
-        raise InputError.single(source, "too many nested structures")
-    try:
-        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            source, f"not valid JSON: {exc.msg}", line=exc.lineno, nl=_nl("json", detail=exc.msg)
-        ) from None
-    except ValueError as exc:
-        line = _constant_line(text) if "is not allowed in JSON" in str(exc) else None
-        raise InputError.single(source, f"not valid JSON: {exc}", line=line or _yaml_line(text, source)) from None
-    except RecursionError:
-        raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
-    if _depth(data) > MAX_DEPTH:
-        raise InputError.single(source, f"nesting deeper than {MAX_DEPTH} levels", line=_yaml_line(text, source))
-    forbidden = _forbidden_text(data, ())
-    yaml_line = None
-    try:
-        _, lines = parse_yaml(_for_yaml(text), source)
-    except InputError as exc:
-        lines, yaml_line = {}, exc.problems[0].line
-    if forbidden:
-        path, message = forbidden
-        line = line_of(lines, path) if lines else yaml_line
-        raise InputError.single(source, message, line=line, field=dotted(path))
-    return data, lines
-
-
-_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-_NOT_FOR_YAML = re.compile("[\x85\u2028\u2029]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
-
-
-def _for_yaml(text: str) -> str:
-    """JSON text that the YAML reader reads with the same lines: what JSON allows and YAML does not, blanked.
-
-    That is a surrogate pair (as ``json.dumps`` writes a character beyond U+FFFF), a control character such as
-    DEL inside a string, and the characters YAML 1.1 counts as line breaks (U+0085, U+2028, U+2029).
-    """
-    return _NOT_FOR_YAML.sub(" ", _SURROGATE_PAIR.sub("xx", text))
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _forbidden_text(value: Any, path: Path_) -> tuple[Path_, str] | None:
-    """The first text (value or key) with half a surrogate pair (``"\\ud800"`` alone), which is no character."""
-    texts: list[tuple[Path_, str]] = []
-    if isinstance(value, str):
-        texts = [(path, value)]
-    elif isinstance(value, dict):
-        texts = [(path, key) for key in value]
-    for where, text in texts:
-        if found := _LONE_SURROGATE.search(text):
-            return where, f"contains U+{ord(found.group()):04X}, half of a surrogate pair, which is not a character"
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in children:
-        found = _forbidden_text(child, (*path, key))
-        if found:
-            return found
-    return None
-
-
-def _yaml_line(text: str, source: str) -> int | None:
-    """The line of a problem that JSON's reader finds without one (a duplicate key, deep nesting)."""
-    try:
-        parse_yaml(_for_yaml(text), source)
-    except InputError as exc:
-        return exc.problems[0].line
-    return None
-
-
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
 
 
 def parse_bytes(data: bytes, source: str) -> tuple[Any, LineMap]:
@@ -385,9 +58,7 @@ def read_file(path: str | Path) -> tuple[Any, LineMap]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError.single(
-                source, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes".replace(",", ".")
-            )
+            raise _too_large(source, size)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError.single(source, "no such file") from None
@@ -396,27 +67,6 @@ def read_file(path: str | Path) -> tuple[Any, LineMap]:
     except PermissionError:
         raise InputError.single(source, "cannot be read (permission denied)") from None
     return parse_bytes(data, source)
-
-
-def dotted(path: Path_) -> str:
-    """``("answers", "q2", "sources", 0, "title")`` -> ``answers.q2.sources[0].title``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def line_of(lines: LineMap, path: Path_) -> int | None:
-    """The line of the deepest known part of ``path``."""
-    path = tuple(path)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -431,3 +81,19 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(
         data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
     )
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "LineMap",
+    "Path_",
+    "dotted",
+    "dump_yaml",
+    "line_of",
+    "parse_bytes",
+    "parse_json",
+    "parse_yaml",
+    "read_file",
+]

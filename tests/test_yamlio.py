@@ -8,7 +8,7 @@ import time
 import pytest
 import yaml
 
-from framework import yamlio
+from framework import yaml_reader
 from framework.errors import InputError
 from framework.yamlio import (
     MAX_BYTES,
@@ -103,7 +103,7 @@ def test_hostile_input_is_refused_with_its_line(tmp_path, name, content, line, m
 @pytest.mark.parametrize(("name", "content", "line", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_pure_python_parser_refuses_the_same(monkeypatch, tmp_path, name, content, line, message):
     """Without libyaml the pure-Python parser is used: the same refusals at the same lines (words may differ)."""
-    monkeypatch.setattr(yamlio, "_EventLoader", yaml.BaseLoader)
+    monkeypatch.setattr(yaml_reader, "_EventLoader", yaml.BaseLoader)
     error, _ = refused(tmp_path, name, content)
     assert [problem.line for problem in error.problems] == [line]
 
