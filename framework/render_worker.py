@@ -1,4 +1,4 @@
-"""A render worker (started by :mod:`framework.render_pool`): imports once, then jobs from stdin until it closes.
+"""A render worker (started by :mod:`framework.render_job`): imports once, then jobs from stdin until it closes.
 
 Each job is a frame (4-byte big-endian length, then JSON ``{"kind", "payload", "seconds", "memory_mb"}``); the
 answer is a JSON header frame (``ok``, or ``reason`` and ``error``) and, on success, a frame with the document.
@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from framework.errors import IpceiError
-from framework.render_pool import FRAME_HEADER, KINDS, WHAT
+from framework.render_job import FRAME_HEADER, KINDS, WHAT
 
 
 def _address_space() -> int:
