@@ -1,7 +1,9 @@
 """Numbered schema migrations, recorded in the ``schema_migrations`` table.
 
 Each migration is a function that gets a connection inside the migration transaction. Published migrations
-are never edited: a change to the schema is a new function at the end of :data:`MIGRATIONS`. All pending
+are never edited: a change to the schema is a new function at the end of this module, named at the end of
+:data:`MIGRATIONS`. Migrations 1 to 5 are in :mod:`framework.store.migrations_1_5`; what migrations share
+(append-only triggers, the latest documents in batches) in :mod:`framework.store.migration_tools`. All pending
 migrations run in one transaction under a lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
 PostgreSQL), so two processes that open a new database at once do not both migrate it, and a failed
 migration leaves the database as it was.
@@ -10,257 +12,35 @@ migration leaves the database as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Engine,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
     Table,
-    Text,
     inspect,
     select,
     text,
 )
 from sqlalchemy.engine import Connection
 
-from framework.store.chain import GENESIS
 from framework.store.errors import DatabaseError
+from framework.store.migration_tools import append_only, latest_documents
+from framework.store.migrations_1_5 import (
+    m1_initial,
+    m2_imports_year_append_only,
+    m3_review_signoff,
+    m4_fulltext,
+    m5_issued_pdfs,
+)
 from framework.store.tables import UTCDateTime, schema_migrations
 
 MIGRATION_LOCK = 4_712_026_001  # PostgreSQL advisory lock key: "ipcei" migrations
-
-
-def _m1_initial(conn: Connection) -> None:
-    """The first schema: frameworks, assessments (head rows), revisions, audit log and its head."""
-    md = MetaData()
-    Table(
-        "frameworks",
-        md,
-        Column("sha256", String(64), primary_key=True),
-        Column("key", String, nullable=False, index=True),
-        Column("framework_id", String, nullable=False),
-        Column("version", String, nullable=False),
-        Column("text", Text, nullable=False),
-        Column("first_seen_at", UTCDateTime, nullable=False),
-    )
-    heads = Table(
-        "assessments",
-        md,
-        Column("id", String(32), primary_key=True),
-        Column("revision", Integer, nullable=False),
-        Column("framework_key", String, nullable=False),
-        Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
-        Column("status", String, nullable=False, index=True),
-        Column("title", String, nullable=False),
-        Column("ipcei", String, nullable=False),
-        Column("ecosystem", String, nullable=False, index=True),
-        Column("phase", String, nullable=False, index=True),
-        Column("advice", String, index=True),
-        Column("author", String, nullable=False, index=True),
-        Column("search", Text, nullable=False),
-        Column("archived", Boolean, nullable=False),
-        Column("content_hash", String(64), nullable=False),
-        Column("created_at", UTCDateTime, nullable=False, index=True),
-        Column("created_by", String, nullable=False),
-        Column("updated_at", UTCDateTime, nullable=False),
-        Column("updated_by", String, nullable=False),
-    )
-    Index("ix_assessments_archived_updated", heads.c.archived, heads.c.updated_at)
-    Table(
-        "revisions",
-        md,
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
-        Column("number", Integer, primary_key=True, autoincrement=False),
-        Column("saved_at", UTCDateTime, nullable=False),
-        Column("saved_by", String, nullable=False),
-        Column("kind", String, nullable=False),
-        Column("status", String, nullable=False),
-        Column("framework_sha256", String(64), ForeignKey("frameworks.sha256"), nullable=False),
-        Column("document", Text, nullable=False),
-        Column("content_hash", String(64), nullable=False),
-        Column("previous_hash", String(64), nullable=False),
-        Column("hash", String(64), nullable=False),
-    )
-    Table(
-        "audit_log",
-        md,
-        Column("seq", Integer, primary_key=True, autoincrement=False),
-        Column("acted_at", UTCDateTime, nullable=False),
-        Column("acted_by", String, nullable=False),
-        Column("action", String, nullable=False),
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), index=True),
-        Column("revision", Integer),
-        Column("detail", Text, nullable=False),
-        Column("previous_hash", String(64), nullable=False),
-        Column("hash", String(64), nullable=False),
-    )
-    head = Table(
-        "audit_head",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=False),
-        Column("seq", Integer, nullable=False),
-        Column("hash", String(64), nullable=False),
-    )
-    md.create_all(conn)
-    conn.execute(head.insert().values(id=1, seq=0, hash=GENESIS))
-
-
-_SQLITE_APPEND_ONLY = """
-CREATE TRIGGER {table}_append_only_{event} BEFORE {event} ON {table}
-BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or removed'); END
-"""
-_PG_APPEND_ONLY_FUNCTION = """
-CREATE OR REPLACE FUNCTION ipcei_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only: rows cannot be changed or removed';
-END $$
-"""
-
-
-def _append_only(conn: Connection, table: str, *, truncate: bool = False) -> None:
-    """A table whose rows are never updated or deleted (a trigger refuses it, on either database).
-
-    ``truncate``: on PostgreSQL a second trigger refuses ``TRUNCATE`` too (migration 2 gave the revisions and the
-    audit log one; SQLite has no ``TRUNCATE``).
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION ipcei_append_only()"
-            )
-        )
-        if truncate:
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION ipcei_append_only()"
-                )
-            )
-    else:
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
-
-
-def _latest_documents(conn: Connection) -> Iterator[list[tuple[str, str]]]:
-    """The id and latest document of every assessment, in batches of 500 (never all documents in memory)."""
-    heads = text(
-        "SELECT a.id, r.document FROM assessments a "
-        "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision "
-        "WHERE a.id > :last ORDER BY a.id LIMIT 500"
-    )
-    last = ""
-    while batch := [tuple(row) for row in conn.execute(heads, {"last": last}).all()]:
-        yield batch
-        last = batch[-1][0]
-
-
-def _m2_imports_year_append_only(conn: Connection) -> None:
-    """Import register, a ``year`` column (filled from the documents), hash index, append-only triggers."""
-    md = MetaData()
-    Table("assessments", md, Column("id", String(32), primary_key=True))
-    imports = Table(
-        "imports",
-        md,
-        Column("source_sha256", String(64), primary_key=True),
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False),
-        Column("source_name", String, nullable=False),
-        Column("imported_at", UTCDateTime, nullable=False),
-        Column("imported_by", String, nullable=False),
-    )
-    imports.create(conn)
-    conn.execute(text("ALTER TABLE assessments ADD COLUMN year INTEGER"))
-    conn.execute(text("CREATE INDEX ix_assessments_year ON assessments (year)"))
-    conn.execute(text("CREATE INDEX ix_assessments_content_hash ON assessments (content_hash)"))
-    rows = conn.execute(
-        text(
-            "SELECT a.id, r.document FROM assessments a "
-            "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision"
-        )
-    )
-    years = [{"id": row.id, "year": int(json.loads(row.document)["meta"]["created"][:4])} for row in rows]
-    if years:
-        conn.execute(text("UPDATE assessments SET year = :year WHERE id = :id"), years)
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(_PG_APPEND_ONLY_FUNCTION))
-    for table in ("revisions", "audit_log"):
-        _append_only(conn, table, truncate=True)
-
-
-def _m3_review_signoff(conn: Connection) -> None:
-    """Review verdicts, sign-offs and the links between versions (``framework.workflow``); all append-only."""
-    md = MetaData()
-    Table("assessments", md, Column("id", String(32), primary_key=True))
-    Table(
-        "reviews",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False, index=True),
-        Column("revision", Integer, nullable=False),
-        Column("question_id", String(40), nullable=False),
-        Column("verdict", String(20), nullable=False),
-        Column("comment", Text, nullable=False),
-        Column("reviewed_by", String, nullable=False),
-        Column("role", String, nullable=False),
-        Column("reviewed_at", UTCDateTime, nullable=False),
-    )
-    Table(
-        "signoffs",
-        md,
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
-        Column("revision", Integer, nullable=False),
-        Column("content_hash", String(64), nullable=False),
-        Column("approved_by", String, nullable=False),
-        Column("role", String, nullable=False),
-        Column("approved_at", UTCDateTime, nullable=False),
-    )
-    Table(
-        "supersessions",
-        md,
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), primary_key=True),
-        Column("supersedes", String(32), ForeignKey("assessments.id"), nullable=False, unique=True),
-        Column("created_at", UTCDateTime, nullable=False),
-        Column("created_by", String, nullable=False),
-    )
-    md.create_all(conn)
-    for table in ("reviews", "signoffs", "supersessions"):
-        _append_only(conn, table)
-
-
-def _m4_fulltext(conn: Connection) -> None:
-    """Full-text search over everything written (``framework.store.fulltext``), and the author folded."""
-    from framework.store import fulltext
-
-    fulltext.create_schema(conn)
-
-
-def _m5_issued_pdfs(conn: Connection) -> None:
-    """The advice PDFs this store issued: the SHA-256 of each file, of what content, signed with which certificate.
-
-    Rows only (the hashing is done by ``framework.advice``); append-only like the sign-offs. A verifier finds an
-    unsigned copy changed by one byte, and trusts the signing certificate this store recorded when it signed.
-    """
-    md = MetaData()
-    Table("assessments", md, Column("id", String(32), primary_key=True))
-    Table(
-        "issued_pdfs",
-        md,
-        Column("pdf_sha256", String(64), primary_key=True),
-        Column("assessment_id", String(32), ForeignKey("assessments.id"), nullable=False, index=True),
-        Column("revision", Integer, nullable=False),
-        Column("content_hash", String(64), nullable=False),
-        Column("signer_certificate", Text),  # base64 DER of the signing certificate; NULL when unsigned
-        Column("issued_at", UTCDateTime, nullable=False),
-        Column("issued_by", String, nullable=False),
-    )
-    md.create_all(conn)
-    _append_only(conn, "issued_pdfs")
 
 
 def _m6_portfolio_figures(conn: Connection) -> None:
@@ -285,7 +65,7 @@ def _m6_portfolio_figures(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE assessments ADD COLUMN national_budget_eur BIGINT"))
     conn.execute(text("ALTER TABLE assessments ADD COLUMN aid_requested_eur BIGINT"))
     conn.execute(text("CREATE INDEX ix_assessments_ipcei_created ON assessments (ipcei, created_at)"))
-    for batch in _latest_documents(conn):
+    for batch in latest_documents(conn):
         values = [{"b_id": aid, **figures(json.loads(document))} for aid, document in batch]
         conn.execute(
             text(
@@ -318,11 +98,11 @@ def _m7_dossiers_phases(conn: Connection) -> None:
     )
     md.create_all(conn)
     conn.execute(text("ALTER TABLE assessments ADD COLUMN dossier VARCHAR"))
-    for batch in _latest_documents(conn):
+    for batch in latest_documents(conn):
         keys = [{"id": aid, "dossier": dossier_key(json.loads(document).get("meta") or {})} for aid, document in batch]
         conn.execute(text("UPDATE assessments SET dossier = :dossier WHERE id = :id"), keys)
     conn.execute(text("CREATE INDEX ix_assessments_dossier ON assessments (dossier)"))
-    _append_only(conn, "phase_links")
+    append_only(conn, "phase_links")
 
 
 def _m8_created_on(conn: Connection) -> None:
@@ -347,7 +127,7 @@ def _m8_created_on(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE assessments ADD COLUMN created_on DATE"))
     heads = Table("assessments", MetaData(), Column("id", String(32), primary_key=True), Column("created_on", Date))
     fill = update(heads).where(heads.c.id == bindparam("b_id")).values(created_on=bindparam("b_on"))
-    for batch in _latest_documents(conn):
+    for batch in latest_documents(conn):
         conn.execute(fill, [{"b_id": aid, "b_on": created_on(document)} for aid, document in batch])
     conn.execute(text("CREATE INDEX ix_assessments_ipcei_created_on ON assessments (ipcei, created_on)"))
 
@@ -361,11 +141,11 @@ def _m9_search_documents(conn: Connection) -> None:
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "initial schema", _m1_initial),
-    (2, "imports register, year column, append-only triggers", _m2_imports_year_append_only),
-    (3, "reviews, sign-offs and version links", _m3_review_signoff),
-    (4, "full-text search", _m4_fulltext),
-    (5, "issued advice PDFs", _m5_issued_pdfs),
+    (1, "initial schema", m1_initial),
+    (2, "imports register, year column, append-only triggers", m2_imports_year_append_only),
+    (3, "reviews, sign-offs and version links", m3_review_signoff),
+    (4, "full-text search", m4_fulltext),
+    (5, "issued advice PDFs", m5_issued_pdfs),
     (6, "portfolio figures: national budget and aid requested", _m6_portfolio_figures),
     (7, "IPCEI dossiers and phase links", _m7_dossiers_phases),
     (8, "the assessment's own date: created_on", _m8_created_on),
