@@ -34,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from framework import search
-from framework.store.tables import assessments, revisions, search_docs, search_parts
+from framework.store.migration_tools import latest_documents
+from framework.store.tables import assessments, search_docs, search_parts
 
 _BATCH = 200
 
@@ -236,21 +237,12 @@ def create_schema(conn: Connection) -> None:
 
 
 def _backfill(conn: Connection) -> None:
-    heads = select(assessments.c.id, revisions.c.document).join(
-        revisions,
-        (revisions.c.assessment_id == assessments.c.id) & (revisions.c.number == assessments.c.revision),
-    )
-    last = ""
-    while True:
-        batch = conn.execute(heads.where(assessments.c.id > last).order_by(assessments.c.id).limit(_BATCH)).all()
-        if not batch:
-            return
+    for batch in latest_documents(conn, _BATCH):
         for aid, document in batch:
             data = json.loads(document)
             _replace_parts(conn, aid, _part_rows(aid, search.parts(data)))  # search_docs is migration 9's
             author = search.fold(str((data.get("meta") or {}).get("author") or ""))
             conn.execute(update(assessments).where(assessments.c.id == aid).values(author_key=author))
-        last = batch[-1][0]
 
 
 # --- schema (migration 9) ----------------------------------------------------------------------------------

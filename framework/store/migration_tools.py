@@ -44,14 +44,14 @@ def append_only(conn: Connection, table: str, *, truncate: bool = False) -> None
             conn.execute(text(_SQLITE_APPEND_ONLY.format(table=table, event=event)))
 
 
-def latest_documents(conn: Connection) -> Iterator[list[tuple[str, str]]]:
-    """The id and latest document of every assessment, in batches of 500 (never all documents in memory)."""
+def latest_documents(conn: Connection, size: int = 500) -> Iterator[list[tuple[str, str]]]:
+    """The id and latest document of every assessment, in batches of ``size`` (never all documents in memory)."""
     heads = text(
         "SELECT a.id, r.document FROM assessments a "
         "JOIN revisions r ON r.assessment_id = a.id AND r.number = a.revision "
-        "WHERE a.id > :last ORDER BY a.id LIMIT 500"
+        "WHERE a.id > :last ORDER BY a.id LIMIT :size"
     )
     last = ""
-    while batch := [tuple(row) for row in conn.execute(heads, {"last": last}).all()]:
+    while batch := [tuple(row) for row in conn.execute(heads, {"last": last, "size": size}).all()]:
         yield batch
         last = batch[-1][0]
