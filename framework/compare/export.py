@@ -208,14 +208,20 @@ def _finisher(document: Any, pdf: Any) -> None:
 
 def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
     """Lay out the comparison's HTML with the advice's restricted URL fetcher; PDF/A-3b bytes."""
+    return lay_out_pdf(html, TEMPLATE, _finisher, fetcher=fetcher)
+
+
+def lay_out_pdf(html: str, template: str, finisher: Any, *, fetcher: Any = None) -> bytes:
+    """A landscape document's HTML (its links relative to ``template`` among the report templates) laid out with
+    the advice's restricted URL fetcher, without attachments, ``finisher`` run on the PDF; PDF/A-3b bytes."""
     from weasyprint import HTML
 
     from framework.report.render import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
 
     fetcher = fetcher if fetcher is not None else local_fetcher()
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR / TEMPLATE), url_fetcher=fetcher).render(**PDF_OPTIONS)
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR / template), url_fetcher=fetcher).render(**PDF_OPTIONS)
     document.metadata.attachments = []
-    return document.write_pdf(finisher=_finisher, **PDF_OPTIONS)
+    return document.write_pdf(finisher=finisher, **PDF_OPTIONS)
 
 
 def render_pdf(

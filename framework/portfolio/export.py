@@ -176,14 +176,9 @@ def _finisher(document: Any, pdf: Any) -> None:
 
 def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
     """Lay out the portfolio's HTML with the advice's restricted URL fetcher; PDF/A-3b bytes."""
-    from weasyprint import HTML
+    from framework.compare.export import lay_out_pdf
 
-    from framework.report.render import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
-
-    fetcher = fetcher if fetcher is not None else local_fetcher()
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR / TEMPLATE), url_fetcher=fetcher).render(**PDF_OPTIONS)
-    document.metadata.attachments = []
-    return document.write_pdf(finisher=_finisher, **PDF_OPTIONS)
+    return lay_out_pdf(html, TEMPLATE, _finisher, fetcher=fetcher)
 
 
 def render_pdf(portfolio: Portfolio, lang: str, *, today: date | None = None, fetcher: Any = None) -> bytes:
