@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.engine import URL, Connection
@@ -133,15 +133,18 @@ class StoreReader:
         ]
 
     def revision(self, assessment_id: str, number: int) -> Assessment:
-        with self._tx(f"read revision {number} of {assessment_id}", write=False) as conn:
-            document = conn.execute(
-                select(revisions.c.document).where(
-                    revisions.c.assessment_id == assessment_id, revisions.c.number == number
-                )
-            ).scalar()
-        if document is None:
-            raise NotFoundError(f"assessment {assessment_id} has no revision {number}")
+        document = self._of_revision(revisions.c.document, assessment_id, number, f"read revision {number}")
         return Assessment.model_validate_json(document)
+
+    def _of_revision(self, column: Any, assessment_id: str, number: int, action: str) -> Any:
+        """One column of a revision (``action`` names the read in an error); NotFoundError when there is none."""
+        with self._tx(f"{action} of {assessment_id}", write=False) as conn:
+            value = conn.execute(
+                select(column).where(revisions.c.assessment_id == assessment_id, revisions.c.number == number)
+            ).scalar()
+        if value is None:
+            raise NotFoundError(f"assessment {assessment_id} has no revision {number}")
+        return value
 
     def audit(self, assessment_id: str | None = None, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
         """Audit entries, newest first; of one assessment or of all."""
@@ -172,14 +175,8 @@ class StoreReader:
 
     def framework_of_revision(self, assessment_id: str, number: int) -> Framework:
         """The framework version a given revision was checked against (its copy in the database)."""
-        with self._tx(f"read the framework of revision {number} of {assessment_id}", write=False) as conn:
-            sha = conn.execute(
-                select(revisions.c.framework_sha256).where(
-                    revisions.c.assessment_id == assessment_id, revisions.c.number == number
-                )
-            ).scalar()
-        if sha is None:
-            raise NotFoundError(f"assessment {assessment_id} has no revision {number}")
+        action = f"read the framework of revision {number}"
+        sha = self._of_revision(revisions.c.framework_sha256, assessment_id, number, action)
         with self._guard(f"read the framework of revision {number} of {assessment_id}"):
             return self._kept(sha, f"of revision {number}")
 
