@@ -179,7 +179,7 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations, and
     the coverage of the Commission's criteria (a cumulative criterion not covered is a finding)."""
-    from framework import evidence, keyfigures
+    from framework import evidence, keyfigures, state_aid
     from framework.criteria import coverage  # coverage reads conditions through holds()
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
@@ -191,6 +191,7 @@ def check(framework: Framework, assessment: Assessment) -> Check:
             *hidden_characters(assessment),
             *consistency(framework, assessment),
             *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
+            *state_aid.findings(assessment),  # question 9 against itself and the key figures
             *evidence.findings(framework, assessment),
             *(covered.findings if covered is not None else ()),
         ],

@@ -1,0 +1,166 @@
+"""Findings of the new-user walk (docs/newuser-walk.md), each with the test that fails before its fix.
+
+Two realistic assessments the examples do not cover live in ``tests/data/newuser/``: Med4Cure (health,
+pre-notificatie, fully consistent) and a battery IPCEI (notificatie) whose question 9 says state aid is not
+necessary while the same question and the key figures record a demonstrated funding gap and aid requested.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from gate_support import APPROVER, AUTHOR, REVIEWER
+from pypdf import PdfReader
+
+from framework import state_aid
+from framework import workflow as wf
+from framework.assessment import Assessment, Status
+from framework.cli import EXIT_OK, main
+from framework.gates import GateError
+from framework.loading import load_assessment
+from framework.parafen import parafenlijst
+from framework.report.signoff_sheet import review_rows
+from framework.rules import check
+from framework.versions import require
+
+DATA = Path(__file__).resolve().parent / "data" / "newuser"
+MED4CURE = DATA / "ipcei-med4cure.yaml"
+BATTERIES = DATA / "ipcei-batterijen-inconsistent.yaml"
+RULE = state_aid.RULE
+
+
+def concept(path: Path) -> Assessment:
+    assessment, _ = load_assessment(path)
+    meta = assessment.meta.model_copy(update={"status": Status.CONCEPT, "author": AUTHOR.name})
+    return assessment.model_copy(update={"meta": meta})
+
+
+def variant(path: Path, q9: dict | None = None, **figures) -> Assessment:
+    """The file with question 9's choices and key figures replaced as given (None removes a figure)."""
+    data = concept(path).model_dump(mode="json")
+    data["answers"]["q9"].update(q9 or {})
+    data["key_figures"] = {**(data.get("key_figures") or {}), **figures}
+    return Assessment.model_validate(data)
+
+
+def state_aid_findings(framework, assessment):
+    return [f for f in check(framework, assessment).consistency if f.rule == RULE]
+
+
+# --- the two files: valid, complete, and what the checks say of them -------------------------------------------
+
+
+def test_the_consistent_assessment_raises_no_finding_at_all(framework):
+    result = check(framework, concept(MED4CURE))
+    assert result.completeness == [] and result.consistency == []
+    assert result.coverage is not None and result.coverage.counts()["covered"] == 17
+
+
+def test_the_planted_contradiction_in_question_9_is_an_error_with_each_piece_of_evidence(framework):
+    (finding,) = state_aid_findings(framework, concept(BATTERIES))
+    assert finding.severity.value == "error" and finding.questions == ("q9",)
+    assert finding.field == "q9.state_aid_necessary"
+    nl, en = finding.message("nl"), finding.message("en")
+    assert nl.startswith("Vraag 9 zegt dat staatssteun niet noodzakelijk is, terwijl dezelfde vraag een aantoonbare")
+    assert "funding gap van € 140.000.000" in nl and "€ 95.000.000 gevraagde steun" in nl
+    assert "€140,000,000" in en and "€95,000,000 of aid requested" in en
+
+
+@pytest.mark.parametrize(
+    ("q9", "figures", "named"),
+    [
+        ({"funding_gap": "aangetoond"}, {"funding_gap_eur": None, "aid_requested_eur": None}, ["aantoonbare"]),
+        ({"funding_gap": "niet_aangetoond"}, {"funding_gap_eur": None}, ["gevraagde steun"]),
+        ({"funding_gap": "aannemelijk"}, {"aid_requested_eur": None}, ["funding gap van € 140.000.000"]),
+    ],
+)
+def test_it_fires_on_each_piece_of_evidence_alone(framework, q9, figures, named):
+    (finding,) = state_aid_findings(framework, variant(BATTERIES, q9, **figures))
+    assert all(words in finding.message("nl") for words in named)
+    assert " en " not in finding.message("nl").split("Steun wordt")[0]  # one piece: no list
+
+
+@pytest.mark.parametrize(
+    ("q9", "figures"),
+    [
+        ({"state_aid_necessary": "ja"}, {}),  # aid necessary: gap and aid agree with it
+        ({"state_aid_necessary": "deels"}, {}),
+        # a gap the applicants claim but the officer does not accept, and no aid asked: consistent
+        ({"funding_gap": "niet_aangetoond"}, {"aid_requested_eur": None}),
+        ({"funding_gap": "aannemelijk"}, {"funding_gap_eur": None, "aid_requested_eur": None}),
+        ({"funding_gap": "aannemelijk"}, {"funding_gap_eur": 0, "aid_requested_eur": 0}),  # zero is no gap
+        ({"funding_gap": None}, {"funding_gap_eur": None, "aid_requested_eur": None}),  # not answered yet
+    ],
+)
+def test_it_is_silent_where_question_9_does_not_contradict_itself(framework, q9, figures):
+    assert state_aid_findings(framework, variant(BATTERIES, q9, **figures)) == []
+
+
+def test_it_holds_without_a_key_figures_block_and_for_the_first_framework_version(framework):
+    data = concept(BATTERIES).model_dump(mode="json")
+    data.pop("key_figures")
+    data["framework"]["version"] = "2022-07"
+    data["answers"]["q11"] = {k: ("beperkt" if v == "positief" else v) for k, v in data["answers"]["q11"].items()}
+    assessment = Assessment.model_validate(data)
+    first = require("afwegingskader-ipcei", "2022-07")
+    assert [f.rule for f in state_aid_findings(first, assessment)] == [RULE]
+
+
+# --- every path in: the CLI check, submission and sign-off -------------------------------------------------------
+
+
+def test_the_command_line_check_reports_it(capsys):
+    assert main(["check", str(BATTERIES), "--json"]) == EXIT_OK
+    report = json.loads(capsys.readouterr().out)
+    found = [f for f in report["consistency"] if f["rule"] == RULE]
+    assert len(found) == 1 and found[0]["severity"] == "error" and found[0]["questions"] == ["q9"]
+    assert main(["check", str(MED4CURE), "--json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["consistency"] == []
+
+
+def test_the_contradiction_blocks_submission_and_sign_off_the_consistent_one_passes(store):
+    record = store.create(concept(BATTERIES), AUTHOR.name)
+    with pytest.raises(GateError) as refused:
+        wf.submit(store, record.id, AUTHOR)
+    assert refused.value.keys == ["gate_submit_blocked"]
+    assert "Vraag 9 zegt dat staatssteun niet noodzakelijk is" in refused.value.message("nl")
+    wf.submit(store, record.id, AUTHOR, reason="de funding gap wordt met de aanvragers besproken")
+    verdicts = {q.id: ("acceptable", "") for q in store.framework_for(store.get(record.id)).questions()}
+    wf.review(store, record.id, REVIEWER, verdicts)
+    with pytest.raises(GateError) as refused:
+        wf.sign_off(store, record.id, APPROVER)
+    assert refused.value.keys == ["gate_signoff_errors"]
+    assert store.get(record.id).assessment.meta.status == Status.TER_REVIEW
+
+    good = store.create(concept(MED4CURE), AUTHOR.name)
+    wf.submit(store, good.id, AUTHOR)
+    wf.review(store, good.id, REVIEWER, verdicts)
+    assert wf.sign_off(store, good.id, APPROVER).assessment.meta.status == Status.VASTGESTELD
+
+
+# --- the reviewer's verdicts in the advice: in the order of the questions ----------------------------------------
+
+
+def test_the_reviewers_verdicts_are_printed_in_the_order_of_the_questions(store, framework, tmp_path):
+    record = store.create(concept(MED4CURE), AUTHOR.name)
+    wf.submit(store, record.id, AUTHOR)
+    ids = [q.id for q in store.framework_for(store.get(record.id)).questions()]
+    given = {"q9": ("acceptable", "Funding gap nog aantonen"), "conclusion_b": ("to_improve", "Motiveer B2")}
+    given |= {qid: ("acceptable", "") for qid in ids if qid not in given}  # a round that names q9 first
+    wf.review(store, record.id, REVIEWER, given)
+    headings = [row["question"] for row in review_rows(parafenlijst(store, record.id), framework, "nl")]
+    assert headings[:3] == ["Vraag 1", "Vraag 2", "Vraag 3"] and headings[8] == "Vraag 9"
+    assert headings[-3:] == ["Conclusie A", "Conclusie B", "Vraag 14"]
+    # and in the advice PDF read back: Vraag 1 above Vraag 9 in the reviewer's table
+    out = tmp_path / "advies.pdf"
+    assert main(["render", record.id, "--database", store.url, "-o", str(out)]) == EXIT_OK
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    table = text[text.index("Oordelen en opmerkingen van de reviewer") :]
+    assert table.index("Vraag 1 ") < table.index("Vraag 9 ") < table.index("Conclusie B")
+
+
+def test_both_files_validate(capsys):
+    assert main(["validate", str(MED4CURE), str(BATTERIES)]) == EXIT_OK
+    assert capsys.readouterr().out.count("valid assessment") == 2
