@@ -164,3 +164,23 @@ def test_the_reviewers_verdicts_are_printed_in_the_order_of_the_questions(store,
 def test_both_files_validate(capsys):
     assert main(["validate", str(MED4CURE), str(BATTERIES)]) == EXIT_OK
     assert capsys.readouterr().out.count("valid assessment") == 2
+
+
+# --- open findings lead with what blocks -------------------------------------------------------------------------
+
+
+def test_open_findings_are_listed_errors_first_on_every_path(framework, capsys):
+    # The battery file raises an info (a budget beside a negative advice, a framework rule) and the error of
+    # question 9 (a rule run after the framework's own): the review page, the wizard and `ipcei check` showed the
+    # note above the error.
+    result = check(framework, concept(BATTERIES))
+    assert [(f.severity.value, f.rule) for f in result.consistency] == [
+        ("error", RULE),
+        ("info", "negative-advice-with-budget"),
+    ]
+    assert main(["check", str(BATTERIES)]) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert printed.index("[error] q9") < printed.index("[info] q14")
+    # within one severity the order of the rules is kept (stable): the consistent file has no finding to reorder
+    relaxed = variant(BATTERIES, {"funding_gap": "niet_aangetoond"}, aid_requested_eur=None)
+    assert [f.severity.value for f in check(framework, relaxed).consistency] == ["info"]
