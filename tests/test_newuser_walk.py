@@ -184,3 +184,40 @@ def test_open_findings_are_listed_errors_first_on_every_path(framework, capsys):
     # within one severity the order of the rules is kept (stable): the consistent file has no finding to reorder
     relaxed = variant(BATTERIES, {"funding_gap": "niet_aangetoond"}, aid_requested_eur=None)
     assert [f.severity.value for f in check(framework, relaxed).consistency] == ["info"]
+
+
+# --- a percentage written as an officer writes it: one clear line at the field -----------------------------------
+
+
+def figure_line(text: str, name: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if line.strip().startswith(f"{name}:"))
+
+
+@pytest.mark.parametrize("written", ["73%", "'73'", "73 procent", "zeventig"])
+def test_a_percentage_that_is_not_a_number_gives_one_line_that_says_what_to_write(tmp_path, capsys, written):
+    text = BATTERIES.read_text(encoding="utf-8").replace("cofinancing_pct: 73", f"cofinancing_pct: {written}")
+    path = tmp_path / "kerncijfers.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) != EXIT_OK
+    (line,) = capsys.readouterr().err.splitlines()  # was two: «….int: … for example 35000000» and «….float: Input …»
+    assert line.startswith(f"{path}:{figure_line(text, 'cofinancing_pct')}: key_figures.cofinancing_pct: not a number")
+    assert "without quotes, a unit, % sign" in line and "for example 60 or 62.5" in line
+    assert "35000000" not in line and "Input should be" not in line and ".int" not in line
+
+
+def test_a_number_that_is_right_is_not_refused(capsys, tmp_path):
+    text = BATTERIES.read_text(encoding="utf-8").replace("cofinancing_pct: 73", "cofinancing_pct: 72.5")
+    path = tmp_path / "kerncijfers.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == EXIT_OK
+
+
+def test_one_figure_out_of_range_is_named_at_its_own_line_once(tmp_path, capsys):
+    text = BATTERIES.read_text(encoding="utf-8").replace("cofinancing_pct: 73", "cofinancing_pct: 173")
+    path = tmp_path / "kerncijfers.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) != EXIT_OK
+    (line,) = capsys.readouterr().err.splitlines()
+    # was «…:173: key_figures: key_figures.cofinancing_pct: …»: the block's line and the field named twice
+    expected = f"{path}:{figure_line(text, 'cofinancing_pct')}: key_figures.cofinancing_pct: a percentage lies between"
+    assert line.startswith(expected) and line.count("cofinancing_pct") == 1
