@@ -221,3 +221,20 @@ def test_one_figure_out_of_range_is_named_at_its_own_line_once(tmp_path, capsys)
     # was «…:173: key_figures: key_figures.cofinancing_pct: …»: the block's line and the field named twice
     expected = f"{path}:{figure_line(text, 'cofinancing_pct')}: key_figures.cofinancing_pct: a percentage lies between"
     assert line.startswith(expected) and line.count("cofinancing_pct") == 1
+
+
+# --- the coordinator by its name in the summary of the PDF and the Word document ---------------------------------
+
+
+def test_the_summary_names_the_coordinator_not_its_code(tmp_path):
+    import docx
+
+    pdf, word = tmp_path / "advies.pdf", tmp_path / "advies.docx"
+    assert main(["render", str(BATTERIES), "-o", str(pdf)]) == EXIT_OK
+    assert main(["render", str(BATTERIES), "-o", str(word)]) == EXIT_OK
+    summary = PdfReader(pdf).pages[1].extract_text()  # page 2: the summary
+    paragraphs = "\n".join(p.text for p in docx.Document(word).paragraphs)
+    for text in (" ".join(summary.split()), paragraphs):
+        assert "coördinator: Duitsland" in text and "coördinator: de" not in text  # was «coördinator: de»
+    assert main(["render", str(MED4CURE), "--lang", "en", "-o", str(pdf)]) == EXIT_OK
+    assert "coordinator: Italy" in " ".join(PdfReader(pdf).pages[1].extract_text().split())
