@@ -11,7 +11,16 @@ contradicts the same assessment when it also records
   applicants claim but the officer does not accept is no contradiction).
 
 That is an error (README, «Severities: one principle»: one answer contradicts itself), reported once at question
-9 with every piece of evidence named. The framework file holds its rules as data, but ``questions.yaml`` is a
+9 with every piece of evidence named.
+
+Two warnings on the aid in the key figures (:func:`aid_findings`):
+
+- ``aid-without-participants``: aid requested while the number of Dutch direct participants is 0 (not unknown):
+  only direct participants named in the Commission's decision receive aid (in the Netherlands the Titel 3.27
+  module), so the aid has no one to go to;
+- ``start-before-call``: the projects start before the date of the European call (the open, transparent design
+  through which every member state could join): work begun before the call could be applied for casts doubt on
+  the incentive effect the aid must have (section 4.1). The framework file holds its rules as data, but ``questions.yaml`` is a
 versioned, hashed text (``2022-07-r2``): a rule added there would change that version's content, so this rule is
 code, like the key-figure rules of :mod:`framework.keyfigures`, and holds for every framework version that asks
 question 9 with these fields. Run by :func:`framework.rules.check`, so it counts for submission and sign-off on
@@ -24,7 +33,10 @@ from typing import Any
 
 from framework.i18n import format_eur, t
 
+LANGS = ("nl", "en")
 RULE = "state-aid-denied-but-gap"
+AID_WITHOUT_PARTICIPANTS = "aid-without-participants"
+START_BEFORE_CALL = "start-before-call"
 
 
 def _evidence(assessment: Any, lang: str) -> list[str]:
@@ -44,19 +56,48 @@ def _evidence(assessment: Any, lang: str) -> list[str]:
 
 
 def findings(assessment: Any) -> list[Any]:
-    """The rule of the module docstring: one error finding at question 9, or none."""
+    """The rules of the module docstring: the error at question 9 (or none), then the warnings on the aid."""
     from framework.models import Severity, Text
     from framework.rules import Finding
 
+    found = aid_findings(assessment)
     if assessment.value("q9", "state_aid_necessary") != "nee":
-        return []
+        return found
     texts = {}
-    for lang in ("nl", "en"):
+    for lang in LANGS:
         evidence = _evidence(assessment, lang)
         if not evidence:
-            return []
+            return found
         joined = evidence[-1]
         if len(evidence) > 1:
             joined = t("newuser_and", lang, first=", ".join(evidence[:-1]), last=evidence[-1])
         texts[lang] = t("newuser_state_aid_denied_but_gap", lang, evidence=joined)
-    return [Finding(RULE, Severity.ERROR, ("q9",), Text(**texts), "q9.state_aid_necessary")]
+    return [Finding(RULE, Severity.ERROR, ("q9",), Text(**texts), "q9.state_aid_necessary"), *found]
+
+
+def aid_findings(assessment: Any) -> list[Any]:
+    """The two warnings on the aid in the key figures (module docstring); none without a key figures block."""
+    from framework.i18n import format_date
+    from framework.models import Severity, Text
+    from framework.rules import Finding
+
+    figures = getattr(assessment, "key_figures", None)
+    if figures is None:
+        return []
+    found = []
+    aid, participants = figures.aid_requested_eur, figures.nl_direct_participants
+    if aid and participants == 0:
+        text = Text(**{lang: t("newuser_aid_without_participants", lang, aid=format_eur(aid, lang)) for lang in LANGS})
+        found.append(
+            Finding(AID_WITHOUT_PARTICIPANTS, Severity.WARNING, ("q12",), text, "key_figures.nl_direct_participants")
+        )
+    start, call = figures.start_date, figures.eu_call_date
+    if start is not None and call is not None and start < call:
+        text = Text(
+            **{
+                lang: t("newuser_start_before_call", lang, start=format_date(start, lang), call=format_date(call, lang))
+                for lang in LANGS
+            }
+        )
+        found.append(Finding(START_BEFORE_CALL, Severity.WARNING, ("q9",), text, "key_figures.start_date"))
+    return found

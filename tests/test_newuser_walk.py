@@ -238,3 +238,39 @@ def test_the_summary_names_the_coordinator_not_its_code(tmp_path):
         assert "coördinator: Duitsland" in text and "coördinator: de" not in text  # was «coördinator: de»
     assert main(["render", str(MED4CURE), "--lang", "en", "-o", str(pdf)]) == EXIT_OK
     assert "coordinator: Italy" in " ".join(PdfReader(pdf).pages[1].extract_text().split())
+
+
+# --- the aid in the key figures: someone to receive it, and a start after the call --------------------------------
+
+
+def aid_rules(framework, assessment) -> list[tuple[str, str, str]]:
+    rules = (state_aid.AID_WITHOUT_PARTICIPANTS, state_aid.START_BEFORE_CALL)
+    return [(f.rule, f.severity.value, f.field) for f in check(framework, assessment).consistency if f.rule in rules]
+
+
+def test_aid_requested_with_no_dutch_direct_participant_is_a_warning(framework):
+    (finding,) = [
+        f
+        for f in check(framework, variant(MED4CURE, nl_direct_participants=0, nl_direct_smes=0)).consistency
+        if f.rule == state_aid.AID_WITHOUT_PARTICIPANTS
+    ]
+    assert finding.severity.value == "warning" and finding.field == "key_figures.nl_direct_participants"
+    assert finding.message("nl").startswith("Er is € 38.000.000 steun gevraagd, terwijl er volgens de kerngegevens geen")
+    assert finding.message("en").startswith("€38,000,000 of aid is requested, while according to the key figures")
+    # silent: participants unknown (not 0), some participants, or no aid asked
+    assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=None, nl_direct_smes=None)) == []
+    assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=1)) == []
+    assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=0, nl_direct_smes=0, aid_requested_eur=0)) == []
+
+
+def test_projects_that_start_before_the_european_call_are_a_warning(framework):
+    late_call = variant(MED4CURE, eu_call_date="2024-10-01")  # the projects start 01-09-2024
+    assert aid_rules(framework, late_call) == [(state_aid.START_BEFORE_CALL, "warning", "key_figures.start_date")]
+    (finding,) = [f for f in check(framework, late_call).consistency if f.rule == state_aid.START_BEFORE_CALL]
+    assert "De projecten starten (01-09-2024) vóór de Europese oproep (01-10-2024)" in finding.message("nl")
+    assert "before the European call (01-10-2024)" in finding.message("en")
+    # silent: the call first, the same day, or either date unknown
+    assert aid_rules(framework, variant(MED4CURE, eu_call_date="2024-09-01")) == []
+    assert aid_rules(framework, variant(MED4CURE, eu_call_date=None)) == []
+    assert aid_rules(framework, variant(MED4CURE, start_date=None, fid_date=None)) == []
+    assert aid_rules(framework, concept(MED4CURE)) == []
