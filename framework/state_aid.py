@@ -20,11 +20,13 @@ Two warnings on the aid in the key figures (:func:`aid_findings`):
   module), so the aid has no one to go to;
 - ``start-before-call``: the projects start before the date of the European call (the open, transparent design
   through which every member state could join): work begun before the call could be applied for casts doubt on
-  the incentive effect the aid must have (section 4.1). The framework file holds its rules as data, but ``questions.yaml`` is a
-versioned, hashed text (``2022-07-r2``): a rule added there would change that version's content, so this rule is
-code, like the key-figure rules of :mod:`framework.keyfigures`, and holds for every framework version that asks
-question 9 with these fields. Run by :func:`framework.rules.check`, so it counts for submission and sign-off on
-every path (app, CLI, import, a direct call).
+  the incentive effect the aid must have (section 4.1).
+
+The framework file holds its rules as data, but ``questions.yaml`` is a versioned, hashed text (``2022-07-r2``): a
+rule added there would change that version's content, so these rules are code, like the key-figure rules of
+:mod:`framework.keyfigures`, and hold for every framework version that asks question 9 with these fields. Run by
+:func:`framework.rules.check`, so they count for submission and sign-off on every path (app, CLI, import, a
+direct call).
 """
 
 from __future__ import annotations

@@ -255,12 +255,13 @@ def test_aid_requested_with_no_dutch_direct_participant_is_a_warning(framework):
         if f.rule == state_aid.AID_WITHOUT_PARTICIPANTS
     ]
     assert finding.severity.value == "warning" and finding.field == "key_figures.nl_direct_participants"
-    assert finding.message("nl").startswith("Er is € 38.000.000 steun gevraagd, terwijl er volgens de kerngegevens geen")
+    assert finding.message("nl").startswith("Er is € 38.000.000 steun gevraagd, terwijl er volgens de kerngegevens")
     assert finding.message("en").startswith("€38,000,000 of aid is requested, while according to the key figures")
     # silent: participants unknown (not 0), some participants, or no aid asked
     assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=None, nl_direct_smes=None)) == []
     assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=1)) == []
-    assert aid_rules(framework, variant(MED4CURE, nl_direct_participants=0, nl_direct_smes=0, aid_requested_eur=0)) == []
+    no_aid = variant(MED4CURE, nl_direct_participants=0, nl_direct_smes=0, aid_requested_eur=0)
+    assert aid_rules(framework, no_aid) == []
 
 
 def test_projects_that_start_before_the_european_call_are_a_warning(framework):
