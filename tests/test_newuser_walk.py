@@ -275,3 +275,21 @@ def test_projects_that_start_before_the_european_call_are_a_warning(framework):
     assert aid_rules(framework, variant(MED4CURE, eu_call_date=None)) == []
     assert aid_rules(framework, variant(MED4CURE, start_date=None, fid_date=None)) == []
     assert aid_rules(framework, concept(MED4CURE)) == []
+
+
+# --- the wizard (AppTest): the error at question 9 as the officer edits it -----------------------------------------
+
+
+def test_the_wizard_shows_the_contradiction_at_question_9_and_drops_it_when_corrected():
+    from app_support import draft, key, open_in_wizard, person_app, stored, texts
+
+    record = stored(concept(BATTERIES), by=AUTHOR.name)
+    at = open_in_wizard(person_app(), record.id, "q9")
+    assert any("Vraag 9 zegt dat staatssteun niet noodzakelijk is" in e for e in texts(at.error))
+    at.radio(key=key(at, "q9", "state_aid_necessary")).set_value("ja").run()
+    assert not at.exception, at.exception
+    assert draft(at)["data"]["answers"]["q9"]["state_aid_necessary"] == "ja"
+    from framework.store import open_store
+
+    assert open_store().get(record.id).assessment.value("q9", "state_aid_necessary") == "ja"  # saved at once
+    assert not any("staatssteun niet noodzakelijk" in e for e in texts(at.error))
