@@ -293,3 +293,26 @@ def test_the_wizard_shows_the_contradiction_at_question_9_and_drops_it_when_corr
 
     assert open_store().get(record.id).assessment.value("q9", "state_aid_necessary") == "ja"  # saved at once
     assert not any("staatssteun niet noodzakelijk" in e for e in texts(at.error))
+
+
+# --- `ipcei db list` never cuts an id short ----------------------------------------------------------------------
+
+
+def test_db_list_shows_the_advice_and_ecosystem_ids_whole(capsys):
+    record = stored_in_default(concept(MED4CURE))
+    assert main(["db", "list"]) == EXIT_OK
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith(record.id[:12])]
+    assert " deelnemen_onder_voorwaarden " in row  # was «deelnemen_onder_voorwaarde» (26 characters)
+    data = concept(MED4CURE).model_dump(mode="json")
+    data["meta"]["ecosystem"] = "culturele_creatieve_sectoren"
+    data["meta"]["secondary_ecosystems"] = []
+    other = stored_in_default(Assessment.model_validate(data))
+    assert main(["db", "list", "--ecosystem", "culturele_creatieve_sectoren"]) == EXIT_OK
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith(other.id[:12])]
+    assert " culturele_creatieve_sectoren " in row  # the id --ecosystem takes, not «culturele_creatie»
+
+
+def stored_in_default(assessment: Assessment):
+    from framework.store import open_store
+
+    return open_store().create(assessment, AUTHOR.name)
