@@ -316,3 +316,26 @@ def stored_in_default(assessment: Assessment):
     from framework.store import open_store
 
     return open_store().create(assessment, AUTHOR.name)
+
+
+# --- `ipcei extract` of a signed-off advice without --store says how to have it confirmed -------------------------
+
+
+def test_extract_without_store_points_to_store_for_a_signed_off_advice(store, tmp_path, capsys):
+    record = store.create(concept(MED4CURE), AUTHOR.name)
+    wf.submit(store, record.id, AUTHOR)
+    wf.review(store, record.id, REVIEWER, {q.id: ("acceptable", "") for q in store.framework_for(record).questions()})
+    wf.sign_off(store, record.id, APPROVER)
+    pdf, back = tmp_path / "advies.pdf", tmp_path / "terug.yaml"
+    assert main(["render", record.id, "--database", store.url, "-o", str(pdf)]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["extract", str(pdf), "-o", str(back)]) != EXIT_OK
+    err = capsys.readouterr().err
+    assert "Geef --force" in err and "geef dan --store" in err  # the hint named only --force
+    assert main(["extract", str(pdf), "--store", "--database", store.url, "-o", str(back)]) == EXIT_OK
+    # a concept PDF: no such hint (there is nothing signed off to confirm)
+    concept_pdf = tmp_path / "concept.pdf"
+    assert main(["render", str(MED4CURE), "-o", str(concept_pdf)]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["extract", str(concept_pdf), "-o", str(back)]) != EXIT_OK
+    assert "--store" not in capsys.readouterr().err.split("Geef --force")[1]
