@@ -200,7 +200,8 @@ def test_a_percentage_that_is_not_a_number_gives_one_line_that_says_what_to_writ
     path.write_text(text, encoding="utf-8")
     assert main(["validate", str(path)]) != EXIT_OK
     (line,) = capsys.readouterr().err.splitlines()  # was two: «….int: … for example 35000000» and «….float: Input …»
-    assert line.startswith(f"{path}:{figure_line(text, 'cofinancing_pct')}: key_figures.cofinancing_pct: not a number")
+    where = f"{path}:{figure_line(text, 'cofinancing_pct')}"
+    assert line.startswith(f"{where}: key_figures.cofinancing_pct: not a valid number")
     assert "without quotes, a unit, % sign" in line and "for example 60 or 62.5" in line
     assert "35000000" not in line and "Input should be" not in line and ".int" not in line
 
@@ -339,3 +340,15 @@ def test_extract_without_store_points_to_store_for_a_signed_off_advice(store, tm
     capsys.readouterr()
     assert main(["extract", str(concept_pdf), "-o", str(back)]) != EXIT_OK
     assert "--store" not in capsys.readouterr().err.split("Geef --force")[1]
+
+
+def test_a_number_answer_field_says_what_to_write_too(tmp_path):
+    from framework.messages import readable
+
+    # a `number` field of the framework (float): pydantic's «Input should be a valid number» became a sentence
+    for kind in ("float_type", "float_parsing"):
+        message = readable({"type": kind, "loc": ("answers", "q15", "share_nl"), "input": "62,5%"})
+        assert message == (
+            "not a valid number ('62,5%'): write a number without quotes, a unit, % sign or thousands separators, "
+            "for example 60 or 62.5"
+        )
