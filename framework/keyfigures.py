@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, model_validator
 
 from framework.i18n import format_date, format_eur, t
+from framework.models import Located
 
 AMOUNTS = ("funding_gap_eur", "aid_requested_eur")
 PERCENTAGES = ("cofinancing_pct", "cost_share_rdi_pct", "cost_share_fid_pct", "cost_share_infrastructure_pct")
@@ -78,7 +79,10 @@ class KeyFigures(BaseModel):
         problems = value_problems(self.model_dump())
         if problems:
             texts = [t(key, "en", **{**params, "field": f"key_figures.{name}"}) for name, key, params in problems]
-            raise ValueError("; ".join(text.rstrip(".") for text in texts) + ".")
+            joined = "; ".join(text.rstrip(".") for text in texts) + "."
+            if len(problems) == 1:  # one figure out of range: a file's problem names its line, not the block's
+                raise Located((problems[0][0],), joined)
+            raise ValueError(joined)  # several: one line at the block, naming each figure
         return self
 
     @property

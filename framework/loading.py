@@ -31,6 +31,10 @@ _DUTCH_TYPES = (
 )  # fmt: skip
 
 
+_NUMBER_TAGS = ("int", "float")  # pydantic's names of the members of StrictInt | StrictFloat in an error's location
+_NUMBER_ERRORS = ("int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "finite_number")
+
+
 def _dutch(error: dict) -> str:
     """A pydantic error in Dutch, from the catalog ('' for a type without a Dutch text)."""
     kind = error["type"]
@@ -45,7 +49,27 @@ def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, 
     """Turn pydantic's errors into problems with the line of each field in the file."""
     problems = []
     errors = exc.errors(include_url=False)
+    numbers_seen: set[tuple] = set()
     for error in errors:
+        # A number that may be whole or decimal (StrictInt | StrictFloat: a percentage) fails once per member of the
+        # union, tagged «int» and «float»: one problem at the field, saying what a number is (not «35000000»)
+        if error["loc"] and error["loc"][-1] in _NUMBER_TAGS and error["type"] in _NUMBER_ERRORS:
+            base = (*prefix, *error["loc"][:-1])
+            if base in numbers_seen:
+                continue
+            numbers_seen.add(base)
+            value = error.get("input")
+            shown = f" ({value!r})" if isinstance(value, str | int | float) and len(repr(value)) <= 60 else ""
+            problems.append(
+                Problem(
+                    source=source,
+                    line=line_of(lines, base),
+                    field=dotted(base),
+                    message=t("newuser_err_number", "en", shown=shown),
+                    nl=t("newuser_err_number", "nl", shown=shown),
+                )
+            )
+            continue
         # A list whose items failed is also «too short after validation»: that follows from the item's error
         if error["type"] == "too_short" and any(
             len(other["loc"]) > len(error["loc"]) and other["loc"][: len(error["loc"])] == error["loc"]
@@ -59,7 +83,7 @@ def problems_from_validation(exc: ValidationError, source: str, lines: LineMap, 
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, Located):
             loc = (*loc, *cause.path)
-            message = str(cause)
+            message = str(cause).removeprefix(f"{dotted(loc)}: ")  # the field is printed once, before the message
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         if (plain := readable(error)) is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 DATE_FORM = "a date as YYYY-MM-DD, for example 2022-07-11 (shown in the app and the PDF as DD-MM-JJJJ, 11-07-2022)"
 PARTIAL_DATE_FORM = "YYYY, YYYY-MM or YYYY-MM-DD, for example 2022, 2022-07 or 2022-07-08"
+NUMBER_FORM = "write a number without quotes, a unit, % sign or thousands separators, for example 60 or 62.5"
 
 # the fields whose pattern is an id: what the id may hold
 _ID_FIELDS = {"id", "version", "coordinator"}
@@ -33,6 +34,8 @@ def readable(error: dict[str, Any]) -> str | None:
         return f"not a valid name{shown}: use lowercase letters, digits and _ (for example q9 or state_aid_necessary)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"not a valid integer{shown}: write a whole number without dots, spaces or quotes, for example 35000000"
+    if kind in ("float_parsing", "float_type", "finite_number"):  # a number with decimals: not pydantic's «Input …»
+        return f"not a valid number{shown}: {NUMBER_FORM}"
     if kind in ("bool_parsing", "bool_type"):
         return f"not a valid boolean{shown}: write true or false"
     if kind == "list_type":

@@ -176,10 +176,13 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
     return findings
 
 
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
 def check(framework: Framework, assessment: Assessment) -> Check:
     """Run every rule of the framework on the assessment: findings, the suggestion chain and its deviations, and
     the coverage of the Commission's criteria (a cumulative criterion not covered is a finding)."""
-    from framework import evidence, keyfigures
+    from framework import evidence, keyfigures, state_aid
     from framework.criteria import coverage  # coverage reads conditions through holds()
     from framework.suggestions import deviations, suggestions  # the chain reads conditions through holds()
 
@@ -187,13 +190,19 @@ def check(framework: Framework, assessment: Assessment) -> Check:
     covered = coverage(framework, assessment)
     return Check(
         completeness=completeness(framework, assessment),
-        consistency=[
-            *hidden_characters(assessment),
-            *consistency(framework, assessment),
-            *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
-            *evidence.findings(framework, assessment),
-            *(covered.findings if covered is not None else ()),
-        ],
+        # Errors first, then warnings, then notes (stable: within a severity the order of the rules), so every list
+        # of open findings (review page, wizard, ``ipcei check``, the PDF's summary) leads with what blocks.
+        consistency=sorted(
+            [
+                *hidden_characters(assessment),
+                *consistency(framework, assessment),
+                *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
+                *state_aid.findings(assessment),  # question 9 against itself and the key figures
+                *evidence.findings(framework, assessment),
+                *(covered.findings if covered is not None else ()),
+            ],
+            key=lambda finding: SEVERITY_ORDER.index(finding.severity),
+        ),
         suggestions=found,
         deviations=deviations(framework, assessment, found),
         coverage=covered,

@@ -126,11 +126,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json({"total": page.total, "offset": page.offset, "items": items})
         return EXIT_OK
     framework, lang = default_framework(), default_language()
+    # columns as wide as the longest id shown (ids are what --ecosystem and --advice take: never cut one short)
+    eco_width = max([18, *(len(s.ecosystem) for s in page.items)])
+    advice_width = max([9, *(len(s.advice or "-") for s in page.items)])
     for s in page.items:
         mark = " [archived]" if s.archived else ""
         print(
-            f"{s.id[:12]}  {s.status.value:<13} {s.updated_at:%Y-%m-%d}  {s.ecosystem:<18.18} "
-            f"{(s.advice or '-'):<26.26} {terminal_text(s.title)}{mark}"
+            f"{s.id[:12]}  {s.status.value:<13} {s.updated_at:%Y-%m-%d}  {s.ecosystem:<{eco_width}} "
+            f"{(s.advice or '-'):<{advice_width}} {terminal_text(s.title)}{mark}"
         )
         for hit in hits.get(s.id, []):
             where = search.part_label(hit.part, framework, lang)

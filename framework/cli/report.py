@@ -130,6 +130,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"  - {line}", file=sys.stderr)
         if not args.force:
             print(t("verify_extract_refused", lang), file=sys.stderr)
+            if verdict.status == "vastgesteld" and not verdict.store_checked and not verdict.damage:
+                # says it is signed off and is unchanged, but nothing confirmed it: the store may
+                print(t("newuser_extract_try_store", lang), file=sys.stderr)
             return EXIT_INVALID
         print(t("verify_extract_forced", lang), file=sys.stderr)
     assessment = extract_assessment_file(args.file)

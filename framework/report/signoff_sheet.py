@@ -91,9 +91,13 @@ def signoff_rows(sheet: SignOffSheet, lang: str) -> list[dict[str, str]]:
 
 
 def review_rows(sheet: SignOffSheet, framework: Framework, lang: str) -> list[dict[str, str]]:
-    """The reviewer's verdicts and comments per answer, oldest first, with the question named."""
+    """The reviewer's verdicts and comments per answer, with the question named: in the order of the questions
+    (q1 … q13, A, B, q14, as the advice reads), each question's verdicts oldest first; a question the framework does
+    not know comes last. Not in the order given: one review round that named q9 first printed q9 above q1."""
+    order = {question.id: index for index, question in enumerate(framework.questions())}
+    notes = sorted(sheet.reviews, key=lambda note: order.get(note.question, len(order)))  # stable: oldest first
     rows = []
-    for note in sheet.reviews:
+    for note in notes:
         question = framework.question(note.question)
         verdict_key = f"wf_verdict_{note.verdict}"
         rows.append(

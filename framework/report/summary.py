@@ -51,9 +51,12 @@ def approval_block(sheet: Any, lang: str) -> dict[str, str]:
     return {"name": approved.name, "date": format_date(when, lang) if when else ""}
 
 
-def member_states_block(meta: Any, labels: list[str], lang: str) -> dict[str, Any]:
-    """Member states: how many, their names, and the coordinator where the assessment names one."""
+def member_states_block(meta: Any, labels: list[str], lang: str, framework: Any = None) -> dict[str, Any]:
+    """Member states: how many, their names, and the coordinator where the assessment names one, by its name in
+    ``lang`` («Duitsland», as the list names the states; the code «de» only without a framework to name it)."""
     coordinator = str(getattr(meta, "coordinator", "") or "")
+    if coordinator and framework is not None:
+        coordinator = framework.label("member_states", coordinator, lang)
     return {"count": len(labels), "names": labels, "coordinator": coordinator}
 
 

@@ -340,7 +340,7 @@ def build_view(
             "advice": summary_view.advice_block(concluding[-1]) if concluding else None,
             "opinions": conclusions[:-1],
             "findings": summary_view.findings_block(consistency, len(completeness), lang),
-            "member_states": summary_view.member_states_block(meta, member_state_labels, lang),
+            "member_states": summary_view.member_states_block(meta, member_state_labels, lang, framework),
             "coverage": summary_view.coverage_block(criteria_view, lang),
         },
         "parts": parts,
