@@ -176,6 +176,28 @@ def hidden_characters(assessment: Assessment) -> list[Finding]:
     return findings
 
 
+def meta_dates(assessment: Assessment) -> list[Finding]:
+    """A last-updated date before the date the assessment was created is a typing error in one of the two (a
+    warning, not a refusal: stored assessments with such dates stay readable), reported at ``meta.updated``."""
+    from framework.i18n import format_date
+
+    created, updated = assessment.meta.created, assessment.meta.updated
+    if updated is None or updated >= created:
+        return []
+    text = Text(
+        **{
+            lang: t(
+                "check_updated_before_created",
+                lang,
+                created=format_date(created, lang),
+                updated=format_date(updated, lang),
+            )
+            for lang in ("nl", "en")
+        }
+    )
+    return [Finding("meta-updated-before-created", Severity.WARNING, (), text, "meta.updated")]
+
+
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -195,6 +217,7 @@ def check(framework: Framework, assessment: Assessment) -> Check:
         consistency=sorted(
             [
                 *hidden_characters(assessment),
+                *meta_dates(assessment),
                 *consistency(framework, assessment),
                 *keyfigures.findings(assessment),  # the rules on the key figures (format /2)
                 *state_aid.findings(assessment),  # question 9 against itself and the key figures

@@ -352,3 +352,28 @@ def test_a_number_answer_field_says_what_to_write_too(tmp_path):
             "not a valid number ('62,5%'): write a number without quotes, a unit, % sign or thousands separators, "
             "for example 60 or 62.5"
         )
+
+
+# --- finding 10: a last-updated date before the date created ---------------------------------------------------
+
+
+def _dated(created: str, updated: str | None) -> Assessment:
+    data = concept(MED4CURE).model_dump(mode="json")
+    data["meta"].update(created=created, updated=updated)
+    return Assessment.model_validate(data)
+
+
+def test_an_update_dated_before_the_creation_is_a_warning_at_meta_updated(framework):
+    found = [f for f in check(framework, _dated("2024-11-20", "2024-02-14")).consistency if f.rule.startswith("meta-")]
+    assert [(f.rule, f.severity.value, f.field) for f in found] == [
+        ("meta-updated-before-created", "warning", "meta.updated")
+    ]
+    assert "(14-02-2024)" in found[0].message.nl and "(20-11-2024)" in found[0].message.nl
+    assert "before the date created" in found[0].message.en
+
+
+@pytest.mark.parametrize(
+    ("created", "updated"), [("2024-11-20", "2024-11-20"), ("2024-11-20", "2025-01-02"), ("2024-11-20", None)]
+)
+def test_the_same_day_a_later_day_or_no_update_raise_nothing(framework, created, updated):
+    assert not [f for f in check(framework, _dated(created, updated)).consistency if f.rule.startswith("meta-")]
