@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,31 @@ def remove_empty_resources(pdf: pydyf.PDF) -> int:
                     del holder[kind]
                     removed += 1
     return removed
+
+
+STREAM_LEVEL = 6  # zlib's default: pydyf's level 9 costs 4-8x the time for 2-3 % fewer bytes on our streams
+
+
+def compress_streams(pdf: pydyf.PDF, level: int = STREAM_LEVEL) -> int:
+    """Compress every stream pydyf would compress, once, now, at ``level``; returns how many.
+
+    pydyf compresses a stream each time its bytes are asked for, at level 9, and with a file identifier (which
+    PDF/A needs) it asks twice: once to write the object, once more for the identifier's hash. The page
+    contents, fonts and structure are about 1.5 MB before compression for a 17-page advice: 0.2 s of zlib at
+    level 9 twice over, against 0.02 s at level 6 once. The stream is left holding its compressed bytes with
+    ``/FlateDecode``, which is what pydyf would have written; a stream that already has a filter (an image) is
+    not touched.
+    """
+    compressed = 0
+    for pdf_object in pdf.objects:
+        if not isinstance(pdf_object, pydyf.Stream) or not pdf_object.compress or "Filter" in pdf_object.extra:
+            continue
+        data = b"\n".join(pydyf._to_bytes(item) for item in pdf_object.stream)  # what pydyf's Stream.data joins
+        pdf_object.stream = [zlib.compress(data, level)]
+        pdf_object.extra["Filter"] = "/FlateDecode"
+        pdf_object.compress = False
+        compressed += 1
+    return compressed
 
 
 # --- reading -------------------------------------------------------------------------------------------------
