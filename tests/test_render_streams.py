@@ -48,6 +48,15 @@ def test_a_stream_pydyf_would_compress_is_compressed_once_and_reads_back_the_sam
     assert b"/Filter /FlateDecode" in written.getvalue()
 
 
+def test_a_pydyf_without_its_byte_helper_compresses_as_before(monkeypatch):
+    pdf = pydyf.PDF()
+    content = pydyf.Stream([b"0 0 m 10 10 l S"], compress=True)
+    pdf.add_object(content)
+    monkeypatch.delattr(pydyf, "_to_bytes")
+    assert compress_streams(pdf) == 0
+    assert content.compress is True and "Filter" not in content.extra and content.stream == [b"0 0 m 10 10 l S"]
+
+
 def _streams(pdf: bytes) -> list[bytes]:
     """Every stream's decoded bytes (page contents, fonts, metadata, the attachment), in object order."""
     reader = PdfReader(BytesIO(pdf))

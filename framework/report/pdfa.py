@@ -75,11 +75,14 @@ def compress_streams(pdf: pydyf.PDF, level: int = STREAM_LEVEL) -> int:
     ``/FlateDecode``, which is what pydyf would have written; a stream that already has a filter (an image) is
     not touched.
     """
+    to_bytes = getattr(pydyf, "_to_bytes", None)  # how pydyf's Stream.data turns an item into bytes
+    if to_bytes is None:  # another pydyf: leave the compression to it, as before
+        return 0
     compressed = 0
     for pdf_object in pdf.objects:
         if not isinstance(pdf_object, pydyf.Stream) or not pdf_object.compress or "Filter" in pdf_object.extra:
             continue
-        data = b"\n".join(pydyf._to_bytes(item) for item in pdf_object.stream)  # what pydyf's Stream.data joins
+        data = b"\n".join(to_bytes(item) for item in pdf_object.stream)
         pdf_object.stream = [zlib.compress(data, level)]
         pdf_object.extra["Filter"] = "/FlateDecode"
         pdf_object.compress = False
