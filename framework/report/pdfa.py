@@ -69,9 +69,9 @@ def compress_streams(pdf: pydyf.PDF, level: int = STREAM_LEVEL) -> int:
     """Compress every stream pydyf would compress, once, now, at ``level``; returns how many.
 
     pydyf compresses a stream each time its bytes are asked for, at level 9, and with a file identifier (which
-    PDF/A needs) it asks twice: once to write the object, once more for the identifier's hash. The page
-    contents, fonts and structure are about 1.5 MB before compression for a 17-page advice: 0.2 s of zlib at
-    level 9 twice over, against 0.02 s at level 6 once. The stream is left holding its compressed bytes with
+    PDF/A needs) it asks twice: once to write the object, once more for the identifier's hash. For the 18-page
+    example that was 0.2 s of zlib; at level 6, once, the same streams take about 0.02 s and 1.4 % more bytes
+    (docs/performance.md, «The render, third round»). The stream is left holding its compressed bytes with
     ``/FlateDecode``, which is what pydyf would have written; a stream that already has a filter (an image) is
     not touched.
     """
