@@ -16,7 +16,9 @@ Every command runs as a fresh process, as a user runs it; wall-clock seconds and
 * ``LibreOffice HTML``: the same conversion of the final HTML (Writer/Web; it ignores the print stylesheet),
   printed for comparison with earlier figures;
 * ``ipcei validate FILE`` and ``ipcei check FILE``: goal under 0.5 s; ``python -c pass`` and
-  ``python -c "import pydantic"`` are printed as the floor the machine sets.
+  ``python -c "import pydantic"`` are printed as the floor the machine sets;
+* with ``--before DIR``: the same ``ipcei render`` from another checkout of the project (``git archive REV |
+  tar -x -C DIR``), timed in the same run, interleaved, so that a change is measured as a ratio.
 
 The processes run with a bytecode cache (``PYTHONPYCACHEPREFIX`` in a temporary folder, filled by a first
 untimed run), as an installed package does: where ``PYTHONDONTWRITEBYTECODE`` is set, every start would
@@ -46,11 +48,11 @@ LO_FILTER_HTML = f"pdf:writer_web_pdf_Export:{LO_OPTIONS}"
 LO_FILTER_DOCX = f"pdf:writer_pdf_Export:{LO_OPTIONS}"
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, children included) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -60,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cli", description=__doc__.split("\n")[0])
     parser.add_argument("file", nargs="?", default=str(ROOT / "examples" / "ipcei-waterstof.yaml"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--before", metavar="DIR", help="another checkout whose ipcei render is timed alongside")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ipcei-bench-cli-"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -83,18 +86,25 @@ def main(argv: list[str] | None = None) -> int:
             "bare WeasyPrint": [python, str(bare_script), str(html), str(work / "bare.pdf"),
                                 str(ROOT / "report_templates" / "advice.html")],
         }  # fmt: skip
+        cwds = dict.fromkeys(commands, ROOT)
+        if args.before:  # started in that tree, whose code then comes first on the path; the way ipcei starts
+            start = "import sys; from framework.cli import main; sys.exit(main())"
+            commands["render (before)"] = [python, "-c", start, "render", str(Path(args.file).resolve()),
+                                           "-o", str(work / "before.pdf")]  # fmt: skip
+            cwds["render (before)"] = Path(args.before).resolve()
         if soffice:
             profile = f"-env:UserInstallation=file://{work / 'lo-profile'}"
             commands["LibreOffice .docx"] = [soffice, profile, "--headless", "--convert-to", LO_FILTER_DOCX,
                                              "--outdir", str(work / "lo-docx"), str(docx)]  # fmt: skip
             commands["LibreOffice HTML"] = [soffice, profile, "--headless", "--convert-to", LO_FILTER_HTML,
                                             "--outdir", str(work / "lo-html"), str(html)]  # fmt: skip
-        for command in commands.values():  # fill the bytecode cache and LibreOffice's profile; not counted
-            timed(command, env)
+            cwds["LibreOffice .docx"] = cwds["LibreOffice HTML"] = ROOT
+        for name, command in commands.items():  # fill the bytecode cache and LibreOffice's profile; not counted
+            timed(command, env, cwds[name])
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                results[name].append(timed(command, env))
+                results[name].append(timed(command, env, cwds[name]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -107,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio = render_wall / bare_wall
     print(f"\nrender / bare WeasyPrint: wall {ratio:.2f}, CPU {render_cpu / bare_cpu:.2f} (goal ≤ {GOAL_BARE}): "
           f"{'met' if ratio <= GOAL_BARE else 'NOT met'}")  # fmt: skip
+    if "render (before)" in best:
+        before_wall, before_cpu = best["render (before)"]
+        print(f"render / render (before): wall {render_wall / before_wall:.2f}, CPU {render_cpu / before_cpu:.2f}")
     if "LibreOffice .docx" in best:
         for name in ("LibreOffice .docx", "LibreOffice HTML"):
             lo_wall, lo_cpu = best[name]

@@ -38,6 +38,7 @@ from framework.loading import ROOT, assessment_from_bytes
 from framework.models import Framework
 from framework.report.pdfa import (
     EmbeddedFileTooLarge,
+    compress_streams,
     embedded_files,
     file_annotations,
     open_pdf,
@@ -261,7 +262,8 @@ def local_fetcher(roots: tuple[Path, ...] = (TEMPLATES_DIR,)) -> Any:
 
 
 def _finisher(document: Any, pdf: Any) -> None:
-    """Last look before the PDF is written: tidy resources for PDF/A, and allow no attachment but ours."""
+    """Last look before the PDF is written: tidy resources for PDF/A, and allow no attachment but ours; then
+    compress the streams once (:func:`framework.report.pdfa.compress_streams`)."""
     remove_empty_resources(pdf)
     names = []
     for pdf_object in pdf.objects:
@@ -271,6 +273,7 @@ def _finisher(document: Any, pdf: Any) -> None:
             raise ReportError("the report would carry a file annotation; refusing to write it")
     if len(names) != 1:
         raise ReportError(f"the report must carry exactly one attachment, not {len(names)}")
+    compress_streams(pdf)
 
 
 def assessment_attachment(assessment: Assessment, lang: str, fetcher: Any) -> Any:
