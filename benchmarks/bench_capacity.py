@@ -75,6 +75,13 @@ class App:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory now (MB): steady when no full collection runs after each run."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -234,12 +241,12 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
             row = {
                 "db": db, "instances": instances, "sessions": n, "steps": len(times),
                 "median": statistics.median(times), "p95": p95(times), "errors": len(errors),
-                "cpu_ms": 1000 * cpu / max(1, len(times)),
+                "cpu_ms": 1000 * cpu / max(1, len(times)), "rss_mb": max(app.rss_mb() for app in apps),
             }  # fmt: skip
             rows.append(row)
             print(
                 f"{db:<8} {instances:>9} {n:>8} {row['steps']:>6} {row['median']:>8.2f} {row['p95']:>6.2f} "
-                f"{row['errors']:>6} {row['cpu_ms']:>10.0f}",
+                f"{row['errors']:>6} {row['cpu_ms']:>10.0f} {row['rss_mb']:>7.0f}",
                 flush=True,
             )
             if errors:
@@ -291,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="ipcei-capacity-"))
     print(
         f"{'db':<8} {'instances':>9} {'sessions':>8} {'steps':>6} {'median s':>8} {'p95 s':>6} {'errors':>6} "
-        f"{'CPU ms/step':>10}"
+        f"{'CPU ms/step':>10} {'RSS MB':>7}"
     )
     results: dict[tuple[str, int], tuple[int, int]] = {}
     cpu: dict[tuple[str, int], float] = {}
