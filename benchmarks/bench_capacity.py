@@ -231,11 +231,11 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
     apps = [App(env, work / f"{db}-{instances}-{i}.log") for i in range(instances)]
     rows = []
     try:
-        asyncio.run(level(apps, ids, 1, 1, interval))  # warm every page once, not counted
+        asyncio.run(level(apps, ids, len(apps), 1, interval))  # warm every instance once, not counted
         for n in counts:
             cpu_before = sum(app.cpu_seconds() for app in apps)
             sessions = asyncio.run(level(apps, ids, n, steps, interval))
-            cpu = sum(app.cpu_seconds() for app in apps) - cpu_before
+            cpu = sum(app.cpu_seconds() for app in apps) - cpu_before  # the sessions' two first runs included
             times = [t for s in sessions for t in s.times]
             errors = [e for s in sessions for e in s.errors]
             row = {
@@ -257,7 +257,7 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
 
         with open_store(url) as store:  # every step typed an answer: it must have been saved
             saved = sum(store.get(i).revision - 1 for i in ids)
-        print(f"   revisions saved by the steps: {saved} (steps taken: {sum(r['steps'] for r in rows) + 1})")
+        print(f"   revisions saved by the steps: {saved} (steps taken: {sum(r['steps'] for r in rows) + len(apps)})")
     finally:
         for app in apps:
             app.stop()
