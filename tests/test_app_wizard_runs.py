@@ -8,8 +8,10 @@ are counted at ``ui.state.absorb``, which ``app.py`` calls once at the start of 
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
-from app_support import draft, key, open_in_wizard, person_app, stored, texts
+from app_support import ROOT, draft, key, open_in_wizard, person_app, stored, texts
 
 from framework.store import open_store
 from ui import state
@@ -90,3 +92,10 @@ def test_a_step_chosen_while_read_only_still_moves_and_saves_nothing(runs):
     assert len(runs) == 1
     assert _step(at) == "q3"
     assert open_store().get(record.id).revision == record.revision
+
+
+def test_no_full_garbage_collection_after_every_run():
+    """Streamlit's ``runner.postScriptGC`` (on by default) ran ``gc.collect(2)`` after every run: 100-170 ms of
+    server CPU each on this app's heap (docs/performance.md). The settings ``streamlit run`` reads turn it off."""
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert settings["runner"]["postScriptGC"] is False
