@@ -148,8 +148,8 @@ def bench_rerun(runs: int = 40) -> dict[str, float]:
         def change_baseline(at, index):
             at.text_area(key="mainta0").input(f"y {index}")
 
-        def step_forward(at, index):  # type an answer on q4 and press «Volgende», in one message
-            change_answer(at, index)
+        def step_forward(at, index):  # type a new answer on q4 and press «Volgende», in one message
+            at.text_area(key=key).input(f"{base_text} (stap {index})")
             at.button(key="nav|next").click()
 
         def step_back(at, _index):  # «Vorige»: back to q4 (not timed)
@@ -172,6 +172,9 @@ def bench_rerun(runs: int = 40) -> dict[str, float]:
             step += _time_runs(at, lambda at, _i, n=index: step_forward(at, n), 1)
             step_base += _time_runs(base, lambda at, _i, n=index: step_baseline(at, n), 1)
             _time_runs(at, step_back, 1)
+        saved = open_store().get(record.id)  # every timed step saved its answer (and moved on)
+        assert saved.assessment.value("q4", "answer") == f"{base_text} (stap {runs - 1})", "the step saved nothing"
+        assert saved.revision == record.revision + 3 + 2 * runs, saved.revision
     wizard_ms = statistics.median(wizard) * 1000
     baseline_ms = statistics.median(baseline) * 1000
     still_ms, still_base_ms = statistics.median(still) * 1000, statistics.median(still_base) * 1000
