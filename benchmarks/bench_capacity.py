@@ -9,7 +9,9 @@ so that the sessions do not move in lock step), does what a user does on a step:
 presses «Volgende» (a ``rerun_script`` with the text area's value and the button's trigger). The step time is
 from sending that message to the server's ``script_finished``: the server's work (the run, the committed
 field, the store) and nothing of a browser. The first load of each session, and the run in which it states a
-name and role in the sidebar (sent again with every step, as a browser does), are not counted.
+name and role in the sidebar (sent again with every step, as a browser does), are not counted. «runs/step» is
+the number of runs of the page a step causes (each ``script_finished``, a run cut short by ``st.rerun()``
+included): one click should cause one run.
 
 For each database and number of app instances (``streamlit run app.py`` processes on the same database;
 sessions are spread over them) it raises N along ``--sessions`` and prints the median and p95 step time; the
@@ -75,6 +77,13 @@ class App:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory now (MB): steady when no full collection runs after each run."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -91,7 +100,9 @@ class Session:
     assessment_id: str
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)  # runs of the page per counted step (one click: one run)
     widgets: dict[str, str] = field(default_factory=dict)  # label -> widget id, of the last run
+    last_runs: int = 0
 
 
 async def _run(ws, message, session: Session) -> float:
@@ -101,6 +112,7 @@ async def _run(ws, message, session: Session) -> float:
     start = time.perf_counter()
     await ws.send(message.SerializeToString())
     widgets: dict[str, str] = {}
+    session.last_runs = 0
     while True:
         raw = await asyncio.wait_for(ws.recv(), timeout=120)
         msg = ForwardMsg()
@@ -115,9 +127,11 @@ async def _run(ws, message, session: Session) -> float:
             elif which == "exception":
                 session.errors.append(element.exception.message[:200])
         elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            session.last_runs += 1
             session.widgets = widgets  # a run that ends in st.rerun() is followed by the one that draws
             return time.perf_counter() - start
         elif kind == "script_finished":
+            session.last_runs += 1
             widgets = {}
 
 
@@ -171,6 +185,7 @@ async def drive(session: Session, steps: int, interval: float, delay: float, sto
             if button in session.widgets:
                 states.append((session.widgets[button], "trigger_value", True))
             session.times.append(await _run(ws, _rerun(session, states), session))
+            session.runs.append(session.last_runs)
             if time.monotonic() > stop_at:
                 return
             await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
@@ -224,22 +239,24 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
     apps = [App(env, work / f"{db}-{instances}-{i}.log") for i in range(instances)]
     rows = []
     try:
-        asyncio.run(level(apps, ids, 1, 1, interval))  # warm every page once, not counted
+        asyncio.run(level(apps, ids, len(apps), 1, interval))  # warm every instance once, not counted
         for n in counts:
             cpu_before = sum(app.cpu_seconds() for app in apps)
             sessions = asyncio.run(level(apps, ids, n, steps, interval))
-            cpu = sum(app.cpu_seconds() for app in apps) - cpu_before
+            cpu = sum(app.cpu_seconds() for app in apps) - cpu_before  # the sessions' two first runs included
             times = [t for s in sessions for t in s.times]
             errors = [e for s in sessions for e in s.errors]
+            runs = [r for s in sessions for r in s.runs]
             row = {
                 "db": db, "instances": instances, "sessions": n, "steps": len(times),
                 "median": statistics.median(times), "p95": p95(times), "errors": len(errors),
-                "cpu_ms": 1000 * cpu / max(1, len(times)),
+                "cpu_ms": 1000 * cpu / max(1, len(times)), "rss_mb": max(app.rss_mb() for app in apps),
+                "runs": sum(runs) / max(1, len(runs)),
             }  # fmt: skip
             rows.append(row)
             print(
                 f"{db:<8} {instances:>9} {n:>8} {row['steps']:>6} {row['median']:>8.2f} {row['p95']:>6.2f} "
-                f"{row['errors']:>6} {row['cpu_ms']:>10.0f}",
+                f"{row['errors']:>6} {row['cpu_ms']:>10.0f} {row['rss_mb']:>7.0f} {row['runs']:>9.2f}",
                 flush=True,
             )
             if errors:
@@ -250,7 +267,7 @@ def measure(db: str, instances: int, counts: list[int], steps: int, interval: fl
 
         with open_store(url) as store:  # every step typed an answer: it must have been saved
             saved = sum(store.get(i).revision - 1 for i in ids)
-        print(f"   revisions saved by the steps: {saved} (steps taken: {sum(r['steps'] for r in rows) + 1})")
+        print(f"   revisions saved by the steps: {saved} (steps taken: {sum(r['steps'] for r in rows) + len(apps)})")
     finally:
         for app in apps:
             app.stop()
@@ -291,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="ipcei-capacity-"))
     print(
         f"{'db':<8} {'instances':>9} {'sessions':>8} {'steps':>6} {'median s':>8} {'p95 s':>6} {'errors':>6} "
-        f"{'CPU ms/step':>10}"
+        f"{'CPU ms/step':>10} {'RSS MB':>7} {'runs/step':>9}"
     )
     results: dict[tuple[str, int], tuple[int, int]] = {}
     cpu: dict[tuple[str, int], float] = {}

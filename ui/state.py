@@ -278,6 +278,18 @@ def go_to(step_id: str) -> None:
     st.query_params["step"] = step_id
 
 
+def select_step(step_id: str) -> None:
+    """A step button's ``on_click``: show that step in the very run the click causes (one run per click).
+
+    Streamlit calls it before the run, so the page draws the chosen step at once instead of drawing the old one,
+    then ``st.rerun()`` for the new one. Nothing is skipped: the answer sent with the click is taken into the draft
+    (:func:`absorb`) and saved by the wizard's autosave (:func:`flush`, at the top of the page) before the step
+    is drawn, as :func:`go_to` saves before it moves.
+    """
+    st.session_state[STEP] = step_id
+    st.query_params["step"] = step_id
+
+
 def require_draft() -> dict[str, Any] | None:
     """The draft this page shows: the one named in the URL (``?id=``), else the one in the session.
 

@@ -88,14 +88,15 @@ with st.sidebar, st.container(key="steps"):
                 title = step.group_title(lang())
                 st.caption(f"**{step.group}**" + ("" if title == step.group else f" · {title}"))
         step_state = states.get(step.id, StepState.EMPTY)
-        if st.button(
+        st.button(  # on_click: the click's own run draws that step (no second run; see state.select_step)
             step.label(lang()),
             key=f"step|{step.id}",
             icon=ICONS[step_state],
             type="primary" if step.id == step_id else "tertiary",
             help=tr(f"ui_state_{step_state.value}"),
-        ):
-            target = step.id
+            on_click=state.select_step,
+            args=(step.id,),
+        )
     if st.button(tr("ui_to_review"), key="step|review", icon=":material/fact_check:", type="secondary"):
         target = "review"
     st.caption(tr("ui_legend"))
@@ -179,8 +180,9 @@ else:
 # --- back, save, next ---
 st.divider()
 back, save, forward = st.columns([1, 1, 1])
-if position > 0 and back.button(tr("ui_back"), icon=":material/arrow_back:", key="nav|back"):
-    target = ids[position - 1]
+if position > 0:
+    back.button(tr("ui_back"), icon=":material/arrow_back:", key="nav|back", on_click=state.select_step,
+                args=(ids[position - 1],))  # fmt: skip
 if save.button(tr("ui_save"), icon=":material/save:", key="nav|save", disabled=frozen):
     result = state.save()
     if result == "saved":
@@ -189,8 +191,8 @@ if save.button(tr("ui_save"), icon=":material/save:", key="nav|save", disabled=f
         st.toast(tr("ui_nothing_to_save"), icon=":material/check:")
     st.rerun()
 if position + 1 < len(ids):
-    if forward.button(tr("ui_next"), icon=":material/arrow_forward:", type="primary", key="nav|next"):
-        target = ids[position + 1]
+    forward.button(tr("ui_next"), icon=":material/arrow_forward:", type="primary", key="nav|next",
+                   on_click=state.select_step, args=(ids[position + 1],))  # fmt: skip
 elif forward.button(tr("ui_to_review"), icon=":material/fact_check:", type="primary", key="nav|review"):
     target = "review"
 
