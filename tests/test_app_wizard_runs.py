@@ -99,3 +99,25 @@ def test_no_full_garbage_collection_after_every_run():
     server CPU each on this app's heap (docs/performance.md). The settings ``streamlit run`` reads turn it off."""
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_a_read_only_deviation_is_stated_not_asked_for_and_offers_no_accept_button():
+    """Finding of the new-user walk: a locked assessment told its reader «licht uw keuze toe» beside a greyed
+    «Voorstel overnemen». A reader gets a statement and no button; whoever may edit keeps the request and the button."""
+    from framework.loading import load_assessment
+
+    med4cure = load_assessment(ROOT / "tests" / "data" / "newuser" / "ipcei-med4cure.yaml")[0]  # deviates at q14
+    from framework.assessment import Status
+
+    record = stored(med4cure.model_copy(update={"meta": med4cure.meta.model_copy(update={"status": Status.CONCEPT})}))
+    editing = open_in_wizard(person_app(), record.id, "q14")
+    shown = " ".join(texts(editing.caption))
+    assert "licht uw keuze toe in de motivering" in shown
+    assert any(b.key and b.key.startswith("accept|q14.") for b in editing.button)
+    reading = person_app()
+    reading.session_state["user_role"] = None  # nobody stated with a role: read-only
+    reading = open_in_wizard(reading, record.id, "q14")
+    shown = " ".join(texts(reading.caption))
+    assert "wijkt af van het voorstel; de motivering licht de keuze toe" in shown
+    assert "licht uw keuze toe" not in shown
+    assert not any(b.key and b.key.startswith("accept|") for b in reading.button)

@@ -156,9 +156,11 @@ else:
                 if value == suggestion.value:
                     st.caption(f":material/check: {tr('ui_suggestion_taken')}")
                 else:
-                    if value is not None:
-                        st.caption(f":material/info: {tr('ui_suggestion_deviates')}")
-                    if st.button(tr("ui_accept"), key=f"accept|{ref}", icon=":material/done:", disabled=frozen):
+                    if value is not None:  # an instruction to whoever may edit; a statement to a reader
+                        st.caption(
+                            f":material/info: {tr('ui_suggestion_deviated' if frozen else 'ui_suggestion_deviates')}"
+                        )
+                    if not frozen and st.button(tr("ui_accept"), key=f"accept|{ref}", icon=":material/done:"):
                         state.set_field(d, question.id, answer_field.id, suggestion.value)
                         st.rerun()
         elif ref in targets:
