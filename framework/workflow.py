@@ -101,6 +101,8 @@ def transition(
         if kept:
             blockers = gates.submit_blockers(framework, record.assessment)
             detail |= {"reason": kept, "findings": [gates.finding_key(f) for f in blockers][:200]}
+    elif step is Step.RETURN and not problems:
+        problems += gates.review_four_eyes(store, record, actor)
     elif in_place and step is Step.SIGN_OFF:
         found, kept_accepted = gates.signoff_refusals(store, record, actor, accepted)
         problems += found
@@ -239,6 +241,8 @@ def review(
     if send_back:
         return transition(store, assessment_id, Step.RETURN, actor, verdicts=rows)
     problems = refusals(store, record, Step.RETURN, actor)
+    if not problems:
+        problems += gates.review_four_eyes(store, record, actor)
     if not problems:
         state = gates.review_state(store, record, store.framework_for(record))
         missing = [q for q in state.missing if q not in {row[0] for row in rows}]

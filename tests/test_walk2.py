@@ -1,0 +1,83 @@
+"""Findings of the second new-user walk (reviewer, approver, records officer, management): docs/newuser-walk.md.
+
+Each fix is tried firing and silent, on SQLite and PostgreSQL where the store is involved.
+"""
+
+from __future__ import annotations
+
+import pytest
+from gate_support import APPROVER, AUTHOR, REVIEWER, all_acceptable, edited, example
+
+from framework import workflow as wf
+from framework.assessment import Status
+from framework.gates import GateError
+
+# --- W1: no one reviews their own text --------------------------------------------------------------------------
+
+
+def _submitted(store, created_by: str = AUTHOR.name) -> str:
+    record = store.create(example(), created_by)
+    wf.submit(store, record.id, AUTHOR)
+    return record.id
+
+
+@pytest.mark.parametrize("name", ["A. de Vries", "a. de  VRIES"])
+def test_the_author_cannot_review_their_own_assessment(store, name):
+    aid = _submitted(store)
+    me = wf.Actor.of(name, "reviewer")
+    with pytest.raises(GateError) as refused:
+        wf.review(store, aid, me, all_acceptable(store, aid))
+    assert refused.value.keys == ["walk2_review_own_author"]
+    assert refused.value.message("nl").endswith(
+        "is de auteur van deze beoordeling en kan die niet zelf beoordelen; een tweede persoon beoordeelt (vier ogen)."
+    )
+    with pytest.raises(GateError) as refused:  # nor send it back as its own reviewer, even as approver
+        wf.review(store, aid, wf.Actor.of(name, "vaststeller"), {"q1": ("to_improve", "x")}, send_back=True)
+    assert refused.value.keys == ["walk2_review_own_author"]
+    assert store.reviews(aid) == []
+    assert store.get(aid).status == Status.TER_REVIEW
+
+
+def test_the_person_who_stored_it_cannot_review_it(store):
+    aid = _submitted(store, created_by="S. Importeur")  # meta.author is A. de Vries; S. Importeur stored the file
+    with pytest.raises(GateError) as refused:
+        wf.review(store, aid, wf.Actor.of("S. Importeur", "reviewer"), all_acceptable(store, aid))
+    assert refused.value.keys == ["walk2_review_own_author"]
+    assert "S. Importeur" in refused.value.message("en") and "cannot review" in refused.value.message("en")
+
+
+def test_an_editor_of_the_content_cannot_review_it(store):
+    aid = _submitted(store)
+    record = wf.review(store, aid, REVIEWER, {"q1": ("to_improve", "bron?")}, send_back=True)
+    editor = wf.Actor.of("D. Dekker", "reviewer")
+    record = wf.save(store, aid, edited(record.assessment, "aangevuld door D"), editor, record.revision)
+    wf.submit(store, aid, AUTHOR)
+    with pytest.raises(GateError) as refused:
+        wf.review(store, aid, editor, all_acceptable(store, aid))
+    assert refused.value.keys == ["walk2_review_own_editor"]
+    assert "D. Dekker heeft deze inhoud bewerkt" in refused.value.message("nl")
+    # silent for a second person: the review counts and the approver signs off
+    wf.review(store, aid, REVIEWER, all_acceptable(store, aid))
+    assert wf.sign_off(store, aid, APPROVER).status == Status.VASTGESTELD
+
+
+def test_a_second_person_reviews_and_returns(store):
+    aid = _submitted(store)
+    record = wf.review(store, aid, REVIEWER, {"q1": ("to_improve", "bron?")}, send_back=True)
+    assert record.status == Status.TERUGGESTUURD
+    assert [(e.question_id, e.by) for e in store.reviews(aid)] == [("q1", REVIEWER.name)]
+
+
+# --- W3: the verdict on an advice names the approver's role in the reader's language -----------------------------
+
+
+def test_the_signoff_note_names_the_role_in_the_language_of_the_reader():
+    from datetime import UTC, datetime
+
+    from framework.verification import Note
+
+    note = Note("verify_note_signoff", {"by": "C. Bakker", "role": "approver", "at": datetime(2026, 3, 2, tzinfo=UTC)})
+    assert "door C. Bakker (vaststeller) op" in note.text("nl")
+    assert "by C. Bakker (approver) at" in note.text("en")
+    stated = Note("verify_note_signoff", {"by": "X", "role": "directeur", "at": datetime(2026, 3, 2, tzinfo=UTC)})
+    assert "door X (directeur) op" in stated.text("nl")  # a role stated outside the list: as it was stated
