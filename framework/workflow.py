@@ -45,6 +45,11 @@ def four_eyes_problems(store: Store, record: Record, approver: Actor) -> list[Re
     return gates.four_eyes(store, record, approver)
 
 
+def review_four_eyes_problems(store: Store, record: Record, reviewer: Actor) -> list[Refusal]:
+    """Why ``reviewer`` may not review ``record``: its author, who stored it or an editor (empty when allowed)."""
+    return gates.review_four_eyes(store, record, reviewer)
+
+
 def refusals(store: Store, record: Record, step: Step, actor: Actor) -> list[Refusal]:
     """The reasons of status and role the step is not allowed now (empty when it is); the gates add their own."""
     gates.check_actor(actor)
@@ -310,6 +315,7 @@ __all__ = [
     "parafenlijst",
     "refusals",
     "review",
+    "review_four_eyes_problems",
     "role_of",
     "same_person",
     "save",

@@ -81,3 +81,22 @@ def test_the_signoff_note_names_the_role_in_the_language_of_the_reader():
     assert "by C. Bakker (approver) at" in note.text("en")
     stated = Note("verify_note_signoff", {"by": "X", "role": "directeur", "at": datetime(2026, 3, 2, tzinfo=UTC)})
     assert "door X (directeur) op" in stated.text("nl")  # a role stated outside the list: as it was stated
+
+
+# --- W1 in the app: the review page does not offer the author a verdict form ------------------------------------
+
+
+def test_the_review_page_tells_the_author_acting_as_reviewer_why_there_is_no_form():
+    from app_support import app, open_in_review, texts
+    from test_app_signoff import as_person, in_review
+
+    record_id = in_review()
+    at = open_in_review(as_person(app(), "A. de Vries", "reviewer"), record_id)
+    assert not at.exception, at.exception
+    prefix = f"wf|{record_id}|"
+    assert not [r for r in at.radio if str(r.key).startswith(prefix)]
+    refusal = "A. de Vries is de auteur van deze beoordeling en kan die niet zelf beoordelen"
+    assert any(refusal in w for w in texts(at.warning))
+    at = open_in_review(as_person(at, "B. Jansen", "reviewer"), record_id)  # a second person gets the form
+    assert [r for r in at.radio if str(r.key).startswith(prefix)]
+    assert not any("niet zelf beoordelen" in w for w in texts(at.warning))
