@@ -100,3 +100,35 @@ def test_the_review_page_tells_the_author_acting_as_reviewer_why_there_is_no_for
     at = open_in_review(as_person(at, "B. Jansen", "reviewer"), record_id)  # a second person gets the form
     assert [r for r in at.radio if str(r.key).startswith(prefix)]
     assert not any("niet zelf beoordelen" in w for w in texts(at.warning))
+
+
+# --- W4: the advice says which verdicts were given on an earlier text ---------------------------------------------
+
+
+def test_verdicts_of_an_earlier_round_are_marked_in_the_advice(store, tmp_path):
+    from pypdf import PdfReader
+
+    from framework.cli import main
+    from framework.parafen import parafenlijst
+    from framework.report.signoff_sheet import review_rows
+
+    aid = _submitted(store)
+    record = wf.review(store, aid, REVIEWER, {"q5": ("to_correct", "Bedrag klopt niet")}, send_back=True)
+    framework = store.framework_for(record)
+
+    def q5(lang: str = "nl") -> list[str]:
+        rows = review_rows(parafenlijst(store, aid), framework, lang)
+        heading = {"nl": "Vraag 5", "en": "Question 5"}[lang]
+        return [f"{row['verdict']} | {row['comment']}" for row in rows if row["question"] == heading]
+
+    assert q5() == ["te corrigeren | Bedrag klopt niet"]  # silent: the text has not changed since
+    record = wf.save(store, aid, edited(record.assessment, "herzien na review"), AUTHOR, record.revision)
+    wf.submit(store, aid, AUTHOR)
+    wf.review(store, aid, REVIEWER, all_acceptable(store, aid))
+    wf.sign_off(store, aid, APPROVER)
+    assert q5() == ["te corrigeren (op een eerdere tekst) | Bedrag klopt niet", "akkoord | "]
+    assert q5("en")[0] == "to correct (on an earlier text) | Bedrag klopt niet"
+    out = tmp_path / "advies.pdf"
+    assert main(["render", aid, "--database", store.url, "-o", str(out)]) == 0
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "te corrigeren (op een eerdere tekst)" in text and text.count("(op een eerdere tekst)") == 1
