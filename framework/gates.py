@@ -267,8 +267,10 @@ def review_four_eyes(store: Any, record: Any, actor: Any) -> list[Refusal]:
     """The reviewer is not the author and not an editor of the content judged: no one reviews their own text."""
     me = clean_name(actor.name).casefold()
     problems = []
-    if me in {clean_name(record.assessment.meta.author).casefold(), clean_name(record.created_by).casefold()}:
+    if me == clean_name(record.assessment.meta.author).casefold():
         problems.append(Refusal("walk2_review_own_author", {"name": actor.name}))
+    elif me == clean_name(record.created_by).casefold():
+        problems.append(Refusal("walk2_review_own_creator", {"name": actor.name}))
     else:
         _, editors = content_revision(store, record.id)
         if me in editors:

@@ -42,8 +42,12 @@ def test_the_person_who_stored_it_cannot_review_it(store):
     aid = _submitted(store, created_by="S. Importeur")  # meta.author is A. de Vries; S. Importeur stored the file
     with pytest.raises(GateError) as refused:
         wf.review(store, aid, wf.Actor.of("S. Importeur", "reviewer"), all_acceptable(store, aid))
-    assert refused.value.keys == ["walk2_review_own_author"]
-    assert "S. Importeur" in refused.value.message("en") and "cannot review" in refused.value.message("en")
+    assert refused.value.keys == ["walk2_review_own_creator"]
+    assert refused.value.message("en") == (
+        "S. Importeur stored this assessment (created or imported it) and cannot review it; "
+        "a second person reviews it (four eyes)."
+    )
+    assert "S. Importeur heeft deze beoordeling opgeslagen" in refused.value.message("nl")
 
 
 def test_an_editor_of_the_content_cannot_review_it(store):
