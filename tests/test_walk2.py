@@ -136,3 +136,32 @@ def test_verdicts_of_an_earlier_round_are_marked_in_the_advice(store, tmp_path):
     assert main(["render", aid, "--database", store.url, "-o", str(out)]) == 0
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
     assert "te corrigeren (op een eerdere tekst)" in text and text.count("(op een eerdere tekst)") == 1
+
+
+# --- W9: the review page offers «Bewerken» only where the text can be edited --------------------------------------
+
+
+def test_the_review_page_says_edit_only_where_the_text_can_be_edited():
+    from app_support import app, open_in_review
+    from test_app_signoff import as_person, complete_review, in_review
+
+    from framework.store import open_store
+
+    def labels(at) -> set[str]:
+        return {b.label for b in at.button if str(b.key).startswith("edit|")}
+
+    record_id = in_review()  # ter review: the text is fixed
+    at = open_in_review(as_person(app(), "B. Jansen", "reviewer"), record_id)
+    assert labels(at) == {"Bekijken in de wizard"}
+    complete_review(record_id)
+    wf.sign_off(open_store(), record_id, APPROVER)  # vastgesteld: frozen
+    at = open_in_review(as_person(at, "A. de Vries", "beleidsmedewerker"), record_id)
+    assert labels(at) == {"Bekijken in de wizard"}
+    at.button(key="edit|q1").click().run()  # still opens the question, to read
+    assert not at.exception and at.session_state["step"] == "q1"
+    # silent: a returned assessment, for its author, can be edited
+    store = open_store()
+    other = in_review()
+    wf.review(store, other, REVIEWER, {"q1": ("to_improve", "bron?")}, send_back=True)
+    at = open_in_review(as_person(app(), "A. de Vries", "beleidsmedewerker"), other)
+    assert labels(at) == {"Bewerken"}
