@@ -148,7 +148,7 @@ def test_the_review_page_says_edit_only_where_the_text_can_be_edited():
     from framework.store import open_store
 
     def labels(at) -> set[str]:
-        return {b.label for b in at.button if str(b.key).startswith("edit|")}
+        return {b.label for b in at.button if str(b.key).startswith(("edit|", "review|criterion|"))}
 
     record_id = in_review()  # ter review: the text is fixed
     at = open_in_review(as_person(app(), "B. Jansen", "reviewer"), record_id)
@@ -165,3 +165,17 @@ def test_the_review_page_says_edit_only_where_the_text_can_be_edited():
     wf.review(store, other, REVIEWER, {"q1": ("to_improve", "bron?")}, send_back=True)
     at = open_in_review(as_person(app(), "A. de Vries", "beleidsmedewerker"), other)
     assert labels(at) == {"Bewerken"}
+
+
+def test_the_criteria_coverage_says_edit_only_where_the_text_can_be_edited():
+    from app_support import app, open_in_review, stored
+    from gate_support import ERROR_EXAMPLE
+
+    from framework.store import open_store
+
+    record = stored(example(ERROR_EXAMPLE), by="A. de Vries")
+    at = open_in_review(app(), record.id)
+    assert at.button(key="review|criterion|cofinancing").label == "Bewerken"  # silent: a concept
+    wf.submit(open_store(), record.id, AUTHOR, reason="de ontbrekende antwoorden volgen na het overleg")
+    at = open_in_review(app(), record.id)
+    assert at.button(key="review|criterion|cofinancing").label == "Bekijken in de wizard"

@@ -132,7 +132,7 @@ if sheet is not None:
         st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 
 # --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
-target = coverage.show(check.coverage) or target
+target = coverage.show(check.coverage, editable=_editable) or target
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])
