@@ -263,6 +263,21 @@ def four_eyes(store: Any, record: Any, actor: Any, state: ReviewState | None = N
     return problems
 
 
+def review_four_eyes(store: Any, record: Any, actor: Any) -> list[Refusal]:
+    """The reviewer is not the author and not an editor of the content judged: no one reviews their own text."""
+    me = clean_name(actor.name).casefold()
+    problems = []
+    if me == clean_name(record.assessment.meta.author).casefold():
+        problems.append(Refusal("walk2_review_own_author", {"name": actor.name}))
+    elif me == clean_name(record.created_by).casefold():
+        problems.append(Refusal("walk2_review_own_creator", {"name": actor.name}))
+    else:
+        _, editors = content_revision(store, record.id)
+        if me in editors:
+            problems.append(Refusal("walk2_review_own_editor", {"name": actor.name}))
+    return problems
+
+
 __all__ = [
     "MIN_REASON",
     "GateError",
@@ -274,6 +289,7 @@ __all__ = [
     "finding_key",
     "four_eyes",
     "open_findings",
+    "review_four_eyes",
     "review_state",
     "signoff_refusals",
     "submit_blockers",

@@ -34,13 +34,21 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
     )
     seen: dict[str, SignOffEntry] = {}
     notes = []
+    from framework.gates import content_revision
+
+    current, _ = content_revision(store, assessment_id)
     for entry in store.reviews(assessment_id):
         seen[entry.by.casefold()] = SignOffEntry(
             name=entry.by, role=_role_id(entry.role), date=entry.at.date(), at=entry.at
         )
         notes.append(
             ReviewNote(
-                question=entry.question_id, verdict=entry.verdict, comment=entry.comment, by=entry.by, at=entry.at
+                question=entry.question_id,
+                verdict=entry.verdict,
+                comment=entry.comment,
+                by=entry.by,
+                at=entry.at,
+                earlier=entry.revision < current,
             )
         )
     for entry in store.audit(assessment_id, limit=500):

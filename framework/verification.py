@@ -26,7 +26,7 @@ from typing import Any
 
 from framework.assessment import Status
 from framework.errors import IpceiError
-from framework.i18n import format_datetime, t
+from framework.i18n import catalog, format_datetime, t
 
 FINAL = (Status.VASTGESTELD, Status.GEARCHIVEERD)
 
@@ -75,6 +75,9 @@ class Note:
         params = {k: _moment(v, lang) if isinstance(v, datetime) else v for k, v in self.params.items()}
         if "status" in params:
             params["status"] = t(f"status_{params['status']}", lang)
+        role_key = f"wf_role_{params.get('role', '')}"
+        if "role" in params and role_key in catalog():  # «vaststeller» in Dutch, not the stored id «approver»
+            params["role"] = t(role_key, lang)
         return t(self.key, lang, **params)
 
 
@@ -251,7 +254,7 @@ def _in_store(verdict: Verdict, store: Any, headline: Headline, issued: Any = No
     if assessment_id is None:
         return verdict
     verdict.stored_id = str(assessment_id)
-    _, newer = store.version_links(assessment_id)
+    newer, draft = _replacement(store, assessment_id)
     if newer:
         verdict.newer_id = str(newer)
         verdict.notes.append(Note("verify_note_newer", {"id": str(newer)}))
@@ -259,7 +262,28 @@ def _in_store(verdict: Verdict, store: Any, headline: Headline, issued: Any = No
             verdict.headline = Headline.SUPERSEDED
     elif headline.in_order:
         verdict.notes.append(Note("verify_note_latest"))
+    if draft and not newer:
+        verdict.notes.append(Note("walk2_verify_note_draft", {"id": str(draft)}))
     return verdict
+
+
+def _replacement(store: Any, assessment_id: str) -> tuple[str | None, str | None]:
+    """The signed-off version that replaces ``assessment_id`` (following the chain), and a later one not signed off.
+
+    A new version replaces the advice only once it is signed off itself: until then the advice it started from
+    is still the latest signed-off advice, and the newer concept is only work in progress.
+    """
+    seen = {assessment_id}
+    replaced_by, draft = None, None
+    _, newer = store.version_links(assessment_id)
+    while newer and str(newer) not in seen:
+        seen.add(str(newer))
+        if store.signoff(str(newer)) is not None:
+            replaced_by, draft = str(newer), None
+        elif draft is None:
+            draft = str(newer)
+        _, newer = store.version_links(str(newer))
+    return replaced_by, draft
 
 
 def _changed(verdict: Verdict, damage: Damage) -> Verdict:

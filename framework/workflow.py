@@ -45,6 +45,11 @@ def four_eyes_problems(store: Store, record: Record, approver: Actor) -> list[Re
     return gates.four_eyes(store, record, approver)
 
 
+def review_four_eyes_problems(store: Store, record: Record, reviewer: Actor) -> list[Refusal]:
+    """Why ``reviewer`` may not review ``record``: its author, who stored it or an editor (empty when allowed)."""
+    return gates.review_four_eyes(store, record, reviewer)
+
+
 def refusals(store: Store, record: Record, step: Step, actor: Actor) -> list[Refusal]:
     """The reasons of status and role the step is not allowed now (empty when it is); the gates add their own."""
     gates.check_actor(actor)
@@ -101,6 +106,8 @@ def transition(
         if kept:
             blockers = gates.submit_blockers(framework, record.assessment)
             detail |= {"reason": kept, "findings": [gates.finding_key(f) for f in blockers][:200]}
+    elif step is Step.RETURN and not problems:
+        problems += gates.review_four_eyes(store, record, actor)
     elif in_place and step is Step.SIGN_OFF:
         found, kept_accepted = gates.signoff_refusals(store, record, actor, accepted)
         problems += found
@@ -240,6 +247,8 @@ def review(
         return transition(store, assessment_id, Step.RETURN, actor, verdicts=rows)
     problems = refusals(store, record, Step.RETURN, actor)
     if not problems:
+        problems += gates.review_four_eyes(store, record, actor)
+    if not problems:
         state = gates.review_state(store, record, store.framework_for(record))
         missing = [q for q in state.missing if q not in {row[0] for row in rows}]
         if missing:
@@ -306,6 +315,7 @@ __all__ = [
     "parafenlijst",
     "refusals",
     "review",
+    "review_four_eyes_problems",
     "role_of",
     "same_person",
     "save",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from app_support import app, texts
+from gate_support import REVIEWER, all_acceptable
 from streamlit.testing.v1 import AppTest
 from verify_support import AUTHOR, altered, flip_in_object, forged, make_world, page_content_marker
 
@@ -132,7 +133,14 @@ def test_an_advice_from_elsewhere_is_unknown(world, app_store):
 
 
 def test_a_replaced_version_says_so_and_links_the_newer(world, app_store):
-    newer = wf.new_version(open_store(), world.record_id, AUTHOR)
+    store = open_store()
+    newer = wf.new_version(store, world.record_id, AUTHOR)
+    at = checked(world.signed)  # a new version in the making replaces nothing yet
+    assert headlines(at)[0][0] == "green"
+    assert f"Een nieuwe versie ({newer.id}) is in bewerking maar nog niet vastgesteld" in details(at)
+    wf.submit(store, newer.id, AUTHOR)
+    wf.review(store, newer.id, REVIEWER, all_acceptable(store, newer.id))
+    wf.sign_off(store, newer.id, wf.Actor.of("C. Bakker", "vaststeller"))
     at = checked(world.signed)
     assert headlines(at) == [
         ("orange", "Vervangen: dit advies is vervangen door een nieuwere versie in deze database.")

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from gate_support import REVIEWER, all_acceptable
 from verify_support import (
     PASSWORD,
     add_signature,
@@ -243,12 +244,25 @@ def test_a_replaced_version_is_superseded(world, tmp_path, capsys):
     copy = tmp_path / "kopie.db"
     copy.write_bytes(Path(world.url.removeprefix("sqlite:///")).read_bytes())
     world = dataclasses.replace(world, url=f"sqlite:///{copy}")  # the module's database stays as it is
+    author = wf.Actor.of("A. de Vries", "beleidsmedewerker")
     with world.store() as store:
-        newer = wf.new_version(store, world.record_id, wf.Actor.of("A. de Vries", "beleidsmedewerker"))
+        newer = wf.new_version(store, world.record_id, author)
+    # a new version in the making replaces nothing yet: the signed-off advice is still the one in force
+    for pdf in (world.signed, world.unsigned):
+        found = verdict(pdf, world)
+        assert found.headline.in_order and found.newer_id is None
+        assert "Dit is de laatste vastgestelde versie in deze database." in found.lines("nl")
+        assert f"Een nieuwe versie ({newer.id}) is in bewerking maar nog niet vastgesteld" in found.lines("nl")[-1]
+    assert cli(capsys, tmp_path, world.signed, "--database", world.url)[0] == 0
+    with world.store() as store:  # signed off, the new version replaces it
+        wf.submit(store, newer.id, author)
+        wf.review(store, newer.id, REVIEWER, all_acceptable(store, newer.id))
+        wf.sign_off(store, newer.id, wf.Actor.of("C. Bakker", "vaststeller"))
     for pdf in (world.signed, world.unsigned):
         found = verdict(pdf, world)
         assert found.headline == Headline.SUPERSEDED and found.newer_id == newer.id
         assert f"Vervangen door versie {newer.id}." in found.lines("nl")
+        assert not any("in bewerking" in line for line in found.lines("nl"))
     assert cli(capsys, tmp_path, world.signed, "--database", world.url)[0] == 1
 
 

@@ -18,12 +18,15 @@ _ICON = {
 }
 
 
-def show(coverage: Coverage | None, context: str = "review") -> str | None:
-    """Draw the coverage; returns the question to jump to when one of its buttons was clicked."""
+def show(coverage: Coverage | None, context: str = "review", editable: bool = True) -> str | None:
+    """Draw the coverage; returns the question to jump to when one of its buttons was clicked (labelled «Bewerken»
+    only when the text can be edited, else «Bekijken in de wizard»)."""
     if coverage is None:
         return None
     here = lang()
     target = None
+    label = tr("ui_edit") if editable else tr("walk2_open_in_wizard")
+    icon = ":material/edit:" if editable else ":material/visibility:"
     st.header(tr("criteria_title"))
     counts = coverage.counts()
     st.markdown(f"**{plain(tr('criteria_counts', total=len(coverage.items), **counts))}**")
@@ -47,7 +50,7 @@ def show(coverage: Coverage | None, context: str = "review") -> str | None:
                     st.caption(plain(tr("criteria_contradicted", reason=reason(here))))
                 first = next((e.question for e in item.missing if e.question), None)
                 key = f"{context}|criterion|{criterion.id}"
-                if first and st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
+                if first and st.button(label, key=key, icon=icon, type="tertiary"):
                     target = first
     return target
 

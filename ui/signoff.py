@@ -179,7 +179,12 @@ def panel(d: dict[str, Any], framework: Framework) -> None:
         st.warning(tr("gate_ui_submit_reason_shown", reason=plain(reason)), icon=":material/report:")
     steps = [step for step in workflow.steps_from(record.status) if who.role in step.roles]
     if who.role in workflow.BY_STEP[workflow.Step.RETURN].roles and record.status == Status.TER_REVIEW:
-        _verdict_form(d, framework, who)
+        own = guard.use(lambda s: workflow.review_four_eyes_problems(s, record, who), default=[])
+        if own:  # no one reviews their own text: say so rather than offer a form the workflow refuses
+            text = "; ".join(p.text(lang()) for p in own)
+            st.warning(plain(text), icon=":material/visibility:")
+        else:
+            _verdict_form(d, framework, who)
     for step in steps:
         if step.step is workflow.Step.RETURN:
             continue  # in the verdict form

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framework import advice, marks, memo, workflow
+from framework import advice, gates, marks, memo, workflow
 from framework import draft as drafting
-from framework.assessment import canonical_json, is_empty
+from framework.assessment import Status, canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import coverage, evidence, findings, guard, keyfigures_form, signoff, state
+from ui import coverage, evidence, findings, guard, identity, keyfigures_form, signoff, state
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -29,6 +29,13 @@ assessment = drafting.assessment_from_data(d["data"])
 check = memo.check(framework, assessment)  # kept by content: a rerun without a change reuses it
 meta = assessment.meta
 target: str | None = None
+# «Bewerken» only where the text can be edited: a signed-off or submitted text, or a reader, opens it to read
+_who = identity.actor()
+_editable = meta.status in (Status.CONCEPT, Status.TERUGGESTUURD) and (
+    _who is None or _who.role.value in gates.EDITING_ROLES
+)
+EDIT = tr("ui_edit") if _editable else tr("walk2_open_in_wizard")
+EDIT_ICON = ":material/edit:" if _editable else ":material/visibility:"
 
 st.title(tr("ui_review_title"))
 st.caption(plain(meta.title) + " · " + t(f"status_{meta.status}", lang()))
@@ -50,7 +57,7 @@ if incomplete:
         missing = ", ".join(findings.missing_fields(framework, check.completeness, question_id))
         left, right = st.columns([3, 1])
         left.markdown(f"{findings.question_label(framework, question_id)}: {plain(missing)}")
-        if right.button(tr("ui_edit"), key=f"fix|{question_id}", icon=":material/edit:", type="tertiary"):
+        if right.button(EDIT, key=f"fix|{question_id}", icon=EDIT_ICON, type="tertiary"):
             target = question_id
 
 # --- deviations from the suggestions, with the author's motivation ---
@@ -66,7 +73,7 @@ if check.deviations:
             st.caption(tr("checks_motivation"))
             st.text(deviation.motivation or tr("checks_no_motivation"))
             key = f"deviation|{deviation.question}|{deviation.field}"
-            if st.button(tr("ui_edit"), key=key, icon=":material/edit:", type="tertiary"):
+            if st.button(EDIT, key=key, icon=EDIT_ICON, type="tertiary"):
                 target = deviation.question
 deviating = {(d.question, d.field): d for d in check.deviations}
 
@@ -125,7 +132,7 @@ if sheet is not None:
         st.error(tr("ui_pdf_failed", detail=plain(exc)), icon=":material/error:")
 
 # --- the Commission's criteria (Communication 2021/C 528/02): how well the answers cover them ---
-target = coverage.show(check.coverage) or target
+target = coverage.show(check.coverage, editable=_editable) or target
 
 # --- all answers ---
 reviews = signoff.latest_reviews(d["id"])
@@ -150,7 +157,7 @@ with st.container(border=True):
         if name == "national_budget_eur" and not shown and meta.national_budget_unknown:
             shown = marks.unknown_text(meta.national_budget_unknown, lang())
         st.markdown(f"{tr(label_key)}: {plain(shown) if shown else '—'}")
-    if st.button(tr("ui_edit"), key="edit|meta", icon=":material/edit:", type="tertiary"):
+    if st.button(EDIT, key="edit|meta", icon=EDIT_ICON, type="tertiary"):
         target = drafting.META_STEP
 keyfigures_form.show(assessment)
 for part in framework.parts:
@@ -179,7 +186,7 @@ for part in framework.parts:
             if question.footnote:
                 st.caption(question.footnote(lang()))
             signoff.question_comments(d, question.id, reviews)
-            if st.button(tr("ui_edit"), key=f"edit|{question.id}", icon=":material/edit:", type="tertiary"):
+            if st.button(EDIT, key=f"edit|{question.id}", icon=EDIT_ICON, type="tertiary"):
                 target = question.id
 
 evidence.register_table(framework, assessment)

@@ -39,6 +39,7 @@ class ReviewNote(BaseModel):
     comment: Annotated[str, StringConstraints(max_length=4000)] = ""
     by: Annotated[str, StringConstraints(max_length=120)] = ""
     at: datetime | None = None
+    earlier: bool = False  # given on an earlier text than the current one (a review round before a revision)
 
 
 class SignOffSheet(BaseModel):
@@ -104,13 +105,20 @@ def review_rows(sheet: SignOffSheet, framework: Framework, lang: str) -> list[di
             {
                 "question": question_heading(question, lang) if question else note.question,
                 "title": question.title(lang) if question else "",
-                "verdict": t(verdict_key, lang) if verdict_key in catalog() else note.verdict,
+                "verdict": _verdict_text(note, verdict_key, lang),
                 "comment": note.comment,
                 "by": note.by,
                 "at": moment(note, lang),
             }
         )
     return rows
+
+
+def _verdict_text(note: ReviewNote, verdict_key: str, lang: str) -> str:
+    """The verdict as the app shows it; one given on an earlier text says so, so no one reads it as the review
+    the text was signed off on."""
+    text = t(verdict_key, lang) if verdict_key in catalog() else note.verdict
+    return t("walk2_verdict_earlier_text", lang, verdict=text) if note.earlier else text
 
 
 def _get(item: Any, *names: str) -> str:
