@@ -274,8 +274,7 @@ def flush() -> None:
 def go_to(step_id: str) -> None:
     """Autosave, then show another step of the wizard (and remember it in the URL)."""
     save()
-    st.session_state[STEP] = step_id
-    st.query_params["step"] = step_id
+    select_step(step_id)
 
 
 def select_step(step_id: str) -> None:
