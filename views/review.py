@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framework import advice, gates, marks, memo, workflow
+from framework import advice, marks, memo, workflow
 from framework import draft as drafting
 from framework.assessment import Status, canonical_json, is_empty
 from framework.errors import IpceiError
 from framework.i18n import t
 from framework.report.filename import DOCX_MIME, advice_filename
-from ui import coverage, evidence, findings, guard, identity, keyfigures_form, signoff, state
+from ui import coverage, evidence, findings, guard, keyfigures_form, signoff, state
 from ui import phases as phasing
 from ui import upgrade as upgrading
 from ui.i18n import lang, tr
@@ -29,11 +29,11 @@ assessment = drafting.assessment_from_data(d["data"])
 check = memo.check(framework, assessment)  # kept by content: a rerun without a change reuses it
 meta = assessment.meta
 target: str | None = None
-# «Bewerken» only where the text can be edited: a signed-off or submitted text, or a reader, opens it to read
-_who = identity.actor()
-_editable = meta.status in (Status.CONCEPT, Status.TERUGGESTUURD) and (
-    _who is None or _who.role.value in gates.EDITING_ROLES
-)
+# «Bewerken» only where the text can be edited (the wizard's own gate, ``signoff.edit_block``): a signed-off or
+# submitted text, or a reader, opens it to read; someone who has not yet stated a name may edit what is not
+# under review once they do (the wizard asks for it)
+_block = signoff.edit_block(d)
+_editable = _block is None or (_block == "gate_ui_who_is_working" and meta.status != Status.TER_REVIEW)
 EDIT = tr("ui_edit") if _editable else tr("walk2_open_in_wizard")
 EDIT_ICON = ":material/edit:" if _editable else ":material/visibility:"
 
