@@ -213,15 +213,22 @@ def html_to_pdf(html: str, *, fetcher: Any = None) -> bytes:
 
 def lay_out_pdf(html: str, template: str, finisher: Any, *, fetcher: Any = None) -> bytes:
     """A landscape document's HTML (its links relative to ``template`` among the report templates) laid out with
-    the advice's restricted URL fetcher, without attachments, ``finisher`` run on the PDF; PDF/A-3b bytes."""
+    the advice's restricted URL fetcher, without attachments, ``finisher`` run on the PDF, then its streams
+    compressed once (:func:`framework.report.pdfa.compress_streams`); PDF/A-3b bytes."""
     from weasyprint import HTML
 
+    from framework.report.pdfa import compress_streams
     from framework.report.render import PDF_OPTIONS, TEMPLATES_DIR, local_fetcher
 
     fetcher = fetcher if fetcher is not None else local_fetcher()
     document = HTML(string=html, base_url=str(TEMPLATES_DIR / template), url_fetcher=fetcher).render(**PDF_OPTIONS)
     document.metadata.attachments = []
-    return document.write_pdf(finisher=finisher, **PDF_OPTIONS)
+
+    def finish(document: Any, pdf: Any) -> None:  # then each stream compressed once, as the advice's are
+        finisher(document, pdf)
+        compress_streams(pdf)
+
+    return document.write_pdf(finisher=finish, **PDF_OPTIONS)
 
 
 def render_pdf(
