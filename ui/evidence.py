@@ -17,6 +17,7 @@ from framework.models import Question
 from ui import state
 from ui.i18n import tr
 from ui.text import plain
+from ui.widgets import shown_list
 
 FORM = "evidence_form"
 
@@ -53,6 +54,7 @@ def citations(d: dict[str, Any], question: Question, *, disabled: bool) -> None:
     st.multiselect(
         tr("evidence_cite_label"),
         options=list(titles),
+        default=shown_list(list(titles), key),
         format_func=lambda i: f"[{i}] {titles.get(i, '')}",
         key=key,
         disabled=disabled or not entries,

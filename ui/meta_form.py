@@ -12,6 +12,7 @@ from framework.i18n import format_eur
 from framework.models import Framework
 from ui.i18n import lang, tr
 from ui.text import plain
+from ui.widgets import shown, shown_index, shown_list
 
 
 def fields(
@@ -70,7 +71,7 @@ def fields(
         st.number_input(  # no min/max: Streamlit's range error is English; Meta checks the range, in Dutch
             tr("ui_meta_budget"),
             step=1_000_000,
-            value=None,
+            value=None if shown(key("national_budget_eur")) is None else int(shown(key("national_budget_eur"))),
             key=key("national_budget_eur"),
             disabled=disabled,
             format="%d",
@@ -108,6 +109,7 @@ def _format2_fields(
         )
         st.text_area(
             tr("format_meta_few_member_states_reason"),
+            value=shown(key("few_member_states_reason")),
             key=key("few_member_states_reason"),
             disabled=disabled,
             max_chars=2000,
@@ -128,7 +130,7 @@ def _format2_fields(
     with right:
         st.date_input(
             tr("format_meta_reference_date"),
-            value=None,
+            value=shown(key("reference_date")),
             key=key("reference_date"),
             disabled=disabled,
             format="DD-MM-YYYY",
@@ -161,6 +163,7 @@ def _text(
     """One text field of the metadata, with its message below it."""
     st.text_input(
         label,
+        value=shown(key(name)),
         key=key(name),
         disabled=disabled,
         max_chars=max_chars,
@@ -185,9 +188,10 @@ def _choice(
     """A choice of the metadata (id to label; none chosen at first), or ``several`` of them, with its message below."""
     common = {"key": key(name), "disabled": disabled, "format_func": options.__getitem__, "placeholder": placeholder}
     if several:  # Streamlit's «Select all» is English only
-        st.multiselect(label, list(options), help=help, select_all=False, **common)
+        chosen = shown_list(list(options), key(name))
+        st.multiselect(label, list(options), default=chosen, help=help, select_all=False, **common)
     else:
-        st.selectbox(label, list(options), index=None, help=help, **common)
+        st.selectbox(label, list(options), index=shown_index(list(options), key(name)), help=help, **common)
     _error(errors, name)
 
 

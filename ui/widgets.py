@@ -23,6 +23,31 @@ from ui.text import plain
 _SHORT_LABEL = 22  # options shorter than this, and few of them, are shown side by side
 
 
+def shown(key: str) -> Any:
+    """The value a keyed widget holds on the server, given to the widget as its default.
+
+    Streamlit sends a seeded value (``st.session_state[key] = ...``) to the browser only with the run that seeds
+    it. When that run is cut short by a newer one (a quick second action on a busy server), or the field was drawn
+    read-only until a name and a role were stated, the browser can draw the widget afresh without it and show
+    the element's default instead. With an empty default the answer looked erased, and the next run took the
+    empty field for the user's edit and saved it: an answer lost without a word (found by the load test, one run
+    in three on two cores). With the held value as the default, a widget drawn afresh shows what is stored.
+    """
+    return st.session_state.get(key)
+
+
+def shown_index(options: list[Any], key: str) -> int | None:
+    """:func:`shown` for a radio or a selectbox: the position of the held choice (None: none chosen)."""
+    current = st.session_state.get(key)
+    return options.index(current) if current in options else None
+
+
+def shown_list(options: list[Any], key: str) -> list[Any]:
+    """:func:`shown` for a multiselect: the held choices that are still options."""
+    current = st.session_state.get(key)
+    return [v for v in current if v in options] if isinstance(current, list) else []
+
+
 def required_label(answer_field: AnswerField) -> str:
     label = answer_field.label(lang())
     return f"{label} *" if answer_field.required else label
@@ -48,6 +73,7 @@ def _mark(
     if kind == marks.QUALIFIER:
         st.text_input(
             tr("format_qualifier"),
+            value=shown(mark_key),
             key=mark_key,
             disabled=disabled,
             max_chars=QUALIFIER_MAX,
@@ -57,6 +83,7 @@ def _mark(
     elif kind == marks.UNKNOWN:
         st.text_input(
             tr("format_unknown_reason"),
+            value=shown(mark_key),
             key=mark_key,
             disabled=disabled,
             max_chars=marks.REASON_MAX,
@@ -66,7 +93,13 @@ def _mark(
         if str(st.session_state.get(mark_key) or "").strip() and st.session_state.get(key) is not None:
             st.caption(f":material/warning: {tr('format_unknown_ignored')}")
     else:
-        st.checkbox(tr("format_none_checkbox"), key=mark_key, disabled=disabled, help=tr("format_none_help"))
+        st.checkbox(
+            tr("format_none_checkbox"),
+            value=bool(shown(mark_key)),
+            key=mark_key,
+            disabled=disabled,
+            help=tr("format_none_help"),
+        )
         if st.session_state.get(mark_key) and str(st.session_state.get(key) or "").strip():
             st.caption(f":material/warning: {tr('format_none_ignored')}")
 
@@ -86,7 +119,15 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
             _text(key, label, help_text, answer_field, disabled)
             _over(d, question, answer_field)
         case FieldType.LIST:
-            st.text_area(label, key=key, disabled=disabled, help=help_text, placeholder=tr("ui_ph_list"), height=120)
+            st.text_area(
+                label,
+                value=shown(key),
+                key=key,
+                disabled=disabled,
+                help=help_text,
+                placeholder=tr("ui_ph_list"),
+                height=120,
+            )
             items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
             st.caption(
                 tr("ui_list_hint", count=len(items))
@@ -101,6 +142,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
             st.multiselect(
                 label,
                 list(labels),
+                default=shown_list(list(labels), key),
                 key=key,
                 disabled=disabled,
                 help=help_text,
@@ -112,7 +154,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
             st.number_input(  # no min/max: Streamlit's range error is English; checked below, in Dutch
                 label,
                 step=1_000_000,
-                value=None,
+                value=None if shown(key) is None else int(shown(key)),
                 key=key,
                 disabled=disabled,
                 help=help_text,
@@ -129,7 +171,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
         case FieldType.DATE:
             st.date_input(
                 label,
-                value=None,
+                value=shown(key),
                 min_value=fieldtypes.DATE_MIN,
                 max_value=fieldtypes.DATE_MAX,
                 key=key,
@@ -147,7 +189,7 @@ def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled
     st.number_input(  # no min/max: Streamlit's range error is English; the bounds are checked in Dutch (_over)
         fieldtypes.label(answer_field, lang()) + (" *" if answer_field.required else ""),
         step=cast(step) if step is not None else cast(1),
-        value=None,
+        value=None if shown(key) is None else cast(shown(key)),
         key=key,
         disabled=disabled,
         help=help_text,
@@ -164,6 +206,7 @@ def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField
     height = 260 if (recommended or 0) >= 1000 else 140
     st.text_area(
         label,
+        value=shown(key),
         key=key,
         disabled=disabled,
         help=help_text,
@@ -203,7 +246,7 @@ def _choice(key: str, label: str, help_text: str | None, answer_field: AnswerFie
     short = all(len(x) <= _SHORT_LABEL for x in labels.values())
     side_by_side = answer_field.type == FieldType.SCALE or (len(labels) <= 5 and short)
     common: dict[str, Any] = {
-        "index": None,
+        "index": shown_index(list(labels), key),
         "key": key,
         "disabled": disabled,
         "help": help_text,
