@@ -12,7 +12,7 @@ from framework.i18n import format_eur
 from framework.models import Framework
 from ui.i18n import lang, tr
 from ui.text import plain
-from ui.widgets import shown, shown_index, shown_list
+from ui.widgets import shown, shown_index, shown_list, shown_text
 
 
 def fields(
@@ -109,7 +109,7 @@ def _format2_fields(
         )
         st.text_area(
             tr("format_meta_few_member_states_reason"),
-            value=shown(key("few_member_states_reason")),
+            value=shown_text(key("few_member_states_reason")),
             key=key("few_member_states_reason"),
             disabled=disabled,
             max_chars=2000,
@@ -163,7 +163,7 @@ def _text(
     """One text field of the metadata, with its message below it."""
     st.text_input(
         label,
-        value=shown(key(name)),
+        value=shown_text(key(name)),
         key=key(name),
         disabled=disabled,
         max_chars=max_chars,

@@ -36,6 +36,12 @@ def shown(key: str) -> Any:
     return st.session_state.get(key)
 
 
+def shown_text(key: str) -> str:
+    """:func:`shown` for a text field: the held text, "" when none (a text widget given None returns None)."""
+    value = st.session_state.get(key)
+    return "" if value is None else str(value)
+
+
 def shown_index(options: list[Any], key: str) -> int | None:
     """:func:`shown` for a radio or a selectbox: the position of the held choice (None: none chosen)."""
     current = st.session_state.get(key)
@@ -73,7 +79,7 @@ def _mark(
     if kind == marks.QUALIFIER:
         st.text_input(
             tr("format_qualifier"),
-            value=shown(mark_key),
+            value=shown_text(mark_key),
             key=mark_key,
             disabled=disabled,
             max_chars=QUALIFIER_MAX,
@@ -83,7 +89,7 @@ def _mark(
     elif kind == marks.UNKNOWN:
         st.text_input(
             tr("format_unknown_reason"),
-            value=shown(mark_key),
+            value=shown_text(mark_key),
             key=mark_key,
             disabled=disabled,
             max_chars=marks.REASON_MAX,
@@ -121,7 +127,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
         case FieldType.LIST:
             st.text_area(
                 label,
-                value=shown(key),
+                value=shown_text(key),
                 key=key,
                 disabled=disabled,
                 help=help_text,
@@ -206,7 +212,7 @@ def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField
     height = 260 if (recommended or 0) >= 1000 else 140
     st.text_area(
         label,
-        value=shown(key),
+        value=shown_text(key),
         key=key,
         disabled=disabled,
         help=help_text,
