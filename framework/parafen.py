@@ -32,6 +32,11 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
     drafted = SignOffEntry(
         name=record.assessment.meta.author, role="author", date=record.created_at.date(), at=record.created_at
     )
+    imported = None
+    first = store.history(assessment_id)[0]
+    if first.kind == "imported":  # drafted elsewhere: the file's own date, and who brought it in, and when
+        drafted = SignOffEntry(name=record.assessment.meta.author, role="author", date=record.assessment.meta.created)
+        imported = SignOffEntry(name=first.by, role="", date=first.at.date(), at=first.at)
     seen: dict[str, SignOffEntry] = {}
     notes = []
     from framework.gates import content_revision
@@ -63,6 +68,7 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
     return SignOffSheet(
         phases=phase_notes(store, record),
         drafted_by=drafted,
+        imported_by=imported,
         reviewed_by=list(seen.values())[:10],
         approved_by=approved,
         reviews=notes[-500:],

@@ -179,3 +179,32 @@ def test_the_criteria_coverage_says_edit_only_where_the_text_can_be_edited():
     wf.submit(open_store(), record.id, AUTHOR, reason="de ontbrekende antwoorden volgen na het overleg")
     at = open_in_review(app(), record.id)
     assert at.button(key="review|criterion|cofinancing").label == "Bekijken in de wizard"
+
+
+# --- W7: the parafenlijst of an imported assessment says who brought it in, and when ------------------------------
+
+
+def test_the_parafenlijst_of_an_import_names_the_importer_and_the_files_own_date(store):
+    from framework.imports import import_bytes
+    from framework.parafen import parafenlijst
+    from framework.report.signoff_sheet import signoff_rows
+    from framework.yamlio import dump_yaml
+
+    assessment = example()
+    content = dump_yaml(assessment.model_dump(mode="json")).encode()
+    record = import_bytes(store, content, "elders-opgesteld.yaml", "R. Registratie")
+    rows = signoff_rows(parafenlijst(store, record.id), "nl")
+    steps = [row["role"] for row in rows]
+    assert steps[:2] == ["Opgesteld", "Ingevoerd (import)"]
+    drafted, imported = rows[0], rows[1]
+    assert drafted["name"] == assessment.meta.author
+    assert drafted["date"] == assessment.meta.created.strftime("%d-%m-%Y")  # the file's date, not the import's
+    assert imported["name"] == "R. Registratie" and imported["date"]
+    assert signoff_rows(parafenlijst(store, record.id), "en")[1]["role"] == "Imported"
+    # silent: an assessment created here has no import line, and «Opgesteld» is the moment it was stored
+    made = store.create(example(), AUTHOR.name)
+    assert [row["role"] for row in signoff_rows(parafenlijst(store, made.id), "nl")] == [
+        "Opgesteld",
+        "Beoordeeld",
+        "Vastgesteld",
+    ]

@@ -113,7 +113,7 @@ with st.container(border=True):
     )  # fmt: skip
     years = list(range(date.today().year, 2019, -1))
     year = row2[2].selectbox(tr("ui_filter_year"), years, index=None, key="ov_year", placeholder=tr("ui_ph_all"))
-    archived = row2[3].toggle(tr("ui_filter_archived"), key="ov_archived")
+    archived = row2[3].toggle(tr("ui_filter_archived"), key="ov_archived", help=tr("ui_filter_archived_help"))
 
 filters = (text, status, ecosystem, phase, author, advice, year, archived)
 if st.session_state.get("ov_filters") != filters:  # other filters: back to the first page

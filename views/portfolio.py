@@ -46,7 +46,9 @@ with st.container(border=True):
         index=STATUSES.index(from_url.status) if from_url.status else None, key="pf_status",
         format_func=labels.status, placeholder=tr("portfolio_all"),
     )  # fmt: skip
-    archived = right.toggle(tr("portfolio_filter_label_archived"), key="pf_archived")
+    archived = right.toggle(
+        tr("portfolio_filter_label_archived"), key="pf_archived", help=tr("portfolio_filter_archived_help")
+    )
 
 chosen = parse_filter(year, status, archived)
 allowed = identity.visible(chosen.list_query())  # a signed-in author sees only what they drafted

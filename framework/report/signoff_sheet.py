@@ -48,6 +48,7 @@ class SignOffSheet(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     drafted_by: SignOffEntry | None = None
+    imported_by: SignOffEntry | None = None  # who put a file drafted elsewhere into this store, and when
     reviewed_by: list[SignOffEntry] = Field(default=[], max_length=10)
     approved_by: SignOffEntry | None = None
     reviews: list[ReviewNote] = Field(default=[], max_length=500)
@@ -78,6 +79,7 @@ def moment(entry: Any, lang: str) -> str:
 def signoff_rows(sheet: SignOffSheet, lang: str) -> list[dict[str, str]]:
     """The parafenlijst's lines: step, name, the role as the app shows it, local date and time."""
     rows = [("report_signoff_drafted", sheet.drafted_by)]
+    rows += [("report_signoff_imported", sheet.imported_by)] if sheet.imported_by else []
     rows += [("report_signoff_reviewed", entry) for entry in sheet.reviewed_by or [None]]
     rows += [("report_signoff_approved", sheet.approved_by)]
     return [
