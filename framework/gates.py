@@ -263,6 +263,20 @@ def four_eyes(store: Any, record: Any, actor: Any, state: ReviewState | None = N
     return problems
 
 
+def authorship(store: Any, record: Any, actor: Any) -> list[Refusal]:
+    """Who submits or withdraws an assessment answers for its text: its author, whoever stored it (created or
+    imported it), or someone who edited its content (a co-author). Anyone else with the author role is refused,
+    so a colleague who never touched it cannot send it to review or take it back from the reviewer."""
+    me = clean_name(actor.name).casefold()
+    author = clean_name(record.assessment.meta.author)
+    if me in {author.casefold(), clean_name(record.created_by).casefold()}:
+        return []
+    _, editors = content_revision(store, record.id)
+    if me in editors:
+        return []
+    return [Refusal("walk2_not_an_author", {"name": actor.name, "author": author or "—"})]
+
+
 def review_four_eyes(store: Any, record: Any, actor: Any) -> list[Refusal]:
     """The reviewer is not the author and not an editor of the content judged: no one reviews their own text."""
     me = clean_name(actor.name).casefold()
@@ -283,6 +297,7 @@ __all__ = [
     "GateError",
     "Refusal",
     "ReviewState",
+    "authorship",
     "check_actor",
     "check_reason",
     "edit_refusals",

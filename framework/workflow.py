@@ -108,6 +108,8 @@ def transition(
             detail |= {"reason": kept, "findings": [gates.finding_key(f) for f in blockers][:200]}
     elif step is Step.RETURN and not problems:
         problems += gates.review_four_eyes(store, record, actor)
+    if step in (Step.SUBMIT, Step.RESUBMIT, Step.WITHDRAW) and not problems:
+        problems += gates.authorship(store, record, actor)
     elif in_place and step is Step.SIGN_OFF:
         found, kept_accepted = gates.signoff_refusals(store, record, actor, accepted)
         problems += found

@@ -208,3 +208,37 @@ def test_the_parafenlijst_of_an_import_names_the_importer_and_the_files_own_date
         "Beoordeeld",
         "Vastgesteld",
     ]
+
+
+# --- W6: only who answers for the text submits or withdraws it ----------------------------------------------------
+
+
+def test_a_colleague_who_never_wrote_on_it_cannot_submit_or_withdraw_it(store):
+    stranger = wf.Actor.of("Z. Vreemd", "beleidsmedewerker")
+    record = store.create(example(), AUTHOR.name)
+    with pytest.raises(GateError) as refused:
+        wf.submit(store, record.id, stranger)
+    assert refused.value.keys == ["walk2_not_an_author"]
+    assert "Z. Vreemd heeft niet aan deze beoordeling geschreven" in refused.value.message("nl")
+    assert store.get(record.id).status == Status.CONCEPT  # nothing happened
+    wf.submit(store, record.id, AUTHOR)  # silent: who stored it submits
+    with pytest.raises(GateError) as refused:
+        wf.withdraw(store, record.id, stranger)
+    assert refused.value.keys == ["walk2_not_an_author"]
+    assert store.get(record.id).status == Status.TER_REVIEW
+    # a co-author who edited the content may: authorship is shared by writing, not by the role alone
+    record = wf.withdraw(store, record.id, AUTHOR)
+    co_author = wf.Actor.of("D. Mede", "beleidsmedewerker")
+    wf.save(store, record.id, edited(record.assessment, "aangevuld door een collega"), co_author, record.revision)
+    assert wf.submit(store, record.id, co_author).status == Status.TER_REVIEW
+    assert wf.withdraw(store, record.id, co_author).status == Status.CONCEPT
+
+
+def test_the_command_line_refuses_a_stranger_by_name(store, capsys):
+    from framework.cli import main
+
+    record = store.create(example(), AUTHOR.name)
+    assert main(["submit", record.id, "--by", "Z. Vreemd", "--database", store.url]) == 1
+    assert "Z. Vreemd" in capsys.readouterr().err
+    assert store.get(record.id).status == Status.CONCEPT
+    assert main(["submit", record.id, "--by", AUTHOR.name, "--database", store.url]) == 0
