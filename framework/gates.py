@@ -176,9 +176,10 @@ class ReviewState:
         return {clean_name(e.by).casefold() for e in self.verdicts.values()}
 
 
-def content_revision(store: Any, assessment_id: str) -> tuple[int, set[str]]:
-    """The revision where the current content was last changed, and everyone who changed the content."""
-    history = store.history(assessment_id)
+def content_revision(store: Any, assessment_id: str, history: list[Any] | None = None) -> tuple[int, set[str]]:
+    """The revision where the current content was last changed, and everyone who changed the content (from
+    ``history`` when the caller has read it already)."""
+    history = store.history(assessment_id) if history is None else history
     edits = [r for r in history if r.kind != "status_changed"] or history
     return edits[-1].number, {clean_name(r.by).casefold() for r in edits}
 
@@ -263,33 +264,32 @@ def four_eyes(store: Any, record: Any, actor: Any, state: ReviewState | None = N
     return problems
 
 
+def involvement(store: Any, record: Any, name: str) -> str | None:
+    """How ``name`` took part in the text of ``record``: "author" (named as its author), "creator" (created or
+    imported it), "editor" (changed its content), or None. The one answer both rules below ask."""
+    me = clean_name(name).casefold()
+    if me == clean_name(record.assessment.meta.author).casefold():
+        return "author"
+    if me == clean_name(record.created_by).casefold():
+        return "creator"
+    _, editors = content_revision(store, record.id)
+    return "editor" if me in editors else None
+
+
 def authorship(store: Any, record: Any, actor: Any) -> list[Refusal]:
     """Who submits or withdraws an assessment answers for its text: its author, whoever stored it (created or
     imported it), or someone who edited its content (a co-author). Anyone else with the author role is refused,
     so a colleague who never touched it cannot send it to review or take it back from the reviewer."""
-    me = clean_name(actor.name).casefold()
-    author = clean_name(record.assessment.meta.author)
-    if me in {author.casefold(), clean_name(record.created_by).casefold()}:
+    if involvement(store, record, actor.name) is not None:
         return []
-    _, editors = content_revision(store, record.id)
-    if me in editors:
-        return []
-    return [Refusal("walk2_not_an_author", {"name": actor.name, "author": author or "—"})]
+    author = clean_name(record.assessment.meta.author) or "—"
+    return [Refusal("walk2_not_an_author", {"name": actor.name, "author": author})]
 
 
 def review_four_eyes(store: Any, record: Any, actor: Any) -> list[Refusal]:
     """The reviewer is not the author and not an editor of the content judged: no one reviews their own text."""
-    me = clean_name(actor.name).casefold()
-    problems = []
-    if me == clean_name(record.assessment.meta.author).casefold():
-        problems.append(Refusal("walk2_review_own_author", {"name": actor.name}))
-    elif me == clean_name(record.created_by).casefold():
-        problems.append(Refusal("walk2_review_own_creator", {"name": actor.name}))
-    else:
-        _, editors = content_revision(store, record.id)
-        if me in editors:
-            problems.append(Refusal("walk2_review_own_editor", {"name": actor.name}))
-    return problems
+    took_part = involvement(store, record, actor.name)
+    return [Refusal(f"walk2_review_own_{took_part}", {"name": actor.name})] if took_part else []
 
 
 __all__ = [
@@ -303,6 +303,7 @@ __all__ = [
     "edit_refusals",
     "finding_key",
     "four_eyes",
+    "involvement",
     "open_findings",
     "review_four_eyes",
     "review_state",

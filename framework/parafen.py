@@ -33,7 +33,8 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
         name=record.assessment.meta.author, role="author", date=record.created_at.date(), at=record.created_at
     )
     imported = None
-    first = store.history(assessment_id)[0]
+    history = store.history(assessment_id)
+    first = history[0]
     if first.kind == "imported":  # drafted elsewhere: the file's own date, and who brought it in, and when
         drafted = SignOffEntry(name=record.assessment.meta.author, role="author", date=record.assessment.meta.created)
         imported = SignOffEntry(name=first.by, role="", date=first.at.date(), at=first.at)
@@ -41,7 +42,7 @@ def parafenlijst(store: Store, assessment_id: str) -> SignOffSheet:
     notes = []
     from framework.gates import content_revision
 
-    current, _ = content_revision(store, assessment_id)
+    current, _ = content_revision(store, assessment_id, history)
     for entry in store.reviews(assessment_id):
         seen[entry.by.casefold()] = SignOffEntry(
             name=entry.by, role=_role_id(entry.role), date=entry.at.date(), at=entry.at

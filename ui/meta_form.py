@@ -12,7 +12,7 @@ from framework.i18n import format_eur
 from framework.models import Framework
 from ui.i18n import lang, tr
 from ui.text import plain
-from ui.widgets import shown, shown_index, shown_list, shown_text
+from ui.widgets import shown, shown_index, shown_list, shown_number, shown_text
 
 
 def fields(
@@ -71,7 +71,7 @@ def fields(
         st.number_input(  # no min/max: Streamlit's range error is English; Meta checks the range, in Dutch
             tr("ui_meta_budget"),
             step=1_000_000,
-            value=None if shown(key("national_budget_eur")) is None else int(shown(key("national_budget_eur"))),
+            value=shown_number(key("national_budget_eur")),
             key=key("national_budget_eur"),
             disabled=disabled,
             format="%d",

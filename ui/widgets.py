@@ -42,6 +42,12 @@ def shown_text(key: str) -> str:
     return "" if value is None else str(value)
 
 
+def shown_number(key: str, cast: type = int) -> Any:
+    """:func:`shown` for a number field, as ``cast`` (Streamlit refuses a default of another type than the step)."""
+    value = st.session_state.get(key)
+    return None if value is None else cast(value)
+
+
 def shown_index(options: list[Any], key: str) -> int | None:
     """:func:`shown` for a radio or a selectbox: the position of the held choice (None: none chosen)."""
     current = st.session_state.get(key)
@@ -125,15 +131,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
             _text(key, label, help_text, answer_field, disabled)
             _over(d, question, answer_field)
         case FieldType.LIST:
-            st.text_area(
-                label,
-                value=shown_text(key),
-                key=key,
-                disabled=disabled,
-                help=help_text,
-                placeholder=tr("ui_ph_list"),
-                height=120,
-            )
+            _area(key, label, help_text, disabled, tr("ui_ph_list"), 120)
             items = [line for line in str(st.session_state.get(key) or "").splitlines() if line.strip()]
             st.caption(
                 tr("ui_list_hint", count=len(items))
@@ -160,7 +158,7 @@ def _answer_widget(d: dict[str, Any], question: Question, answer_field: AnswerFi
             st.number_input(  # no min/max: Streamlit's range error is English; checked below, in Dutch
                 label,
                 step=1_000_000,
-                value=None if shown(key) is None else int(shown(key)),
+                value=shown_number(key),
                 key=key,
                 disabled=disabled,
                 help=help_text,
@@ -195,7 +193,7 @@ def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled
     st.number_input(  # no min/max: Streamlit's range error is English; the bounds are checked in Dutch (_over)
         fieldtypes.label(answer_field, lang()) + (" *" if answer_field.required else ""),
         step=cast(step) if step is not None else cast(1),
-        value=None if shown(key) is None else cast(shown(key)),
+        value=shown_number(key, cast),
         key=key,
         disabled=disabled,
         help=help_text,
@@ -207,19 +205,24 @@ def _number(key: str, answer_field: AnswerField, help_text: str | None, disabled
         st.caption(fieldtypes.show(answer_field, number, lang()))
 
 
-def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:
-    recommended = answer_field.recommended_length
-    height = 260 if (recommended or 0) >= 1000 else 140
+def _area(key: str, label: str, help_text: str | None, disabled: bool, placeholder: str, height: int) -> None:
+    """An answer's text area, showing what is held (:func:`shown_text`)."""
     st.text_area(
         label,
         value=shown_text(key),
         key=key,
         disabled=disabled,
         help=help_text,
-        placeholder=tr("ui_ph_text"),
+        placeholder=placeholder,
         height=height,
         # no max_chars: Streamlit would cut or refuse a longer paste without a word; the limit is checked below
     )
+
+
+def _text(key: str, label: str, help_text: str | None, answer_field: AnswerField, disabled: bool) -> None:
+    recommended = answer_field.recommended_length
+    height = 260 if (recommended or 0) >= 1000 else 140
+    _area(key, label, help_text, disabled, tr("ui_ph_text"), height)
     length = len(str(st.session_state.get(key) or ""))
     counter = tr("robust_counter", length=_n(length), max=_n(answer_field.max_length))
     if recommended:
